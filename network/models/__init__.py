@@ -1,0 +1,29 @@
+from .documents import Document
+from .meetings import ActionItem, AgendaItem, Attendance, Decision, Meeting
+from .people import (
+    Department,
+    Invitation,
+    Membership,
+    Municipality,
+    Network,
+    Role,
+    User,
+)
+from .reports import Report
+
+__all__ = [
+    "ActionItem",
+    "AgendaItem",
+    "Attendance",
+    "Decision",
+    "Department",
+    "Document",
+    "Invitation",
+    "Meeting",
+    "Membership",
+    "Municipality",
+    "Network",
+    "Report",
+    "Role",
+    "User",
+]

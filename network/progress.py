@@ -1,0 +1,60 @@
+"""Progress sections: how topic apps contribute figures to the dashboard and the reports.
+
+`network` does not import the topic apps. Each topic app lists its sections on its
+AppConfig (`progress_sections = ["procurement.progress.ProcurementSection"]`), and
+`sections()` collects them from whatever apps are installed, so a later topic plugs in
+the same way.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from django.apps import apps
+from django.utils.module_loading import import_string
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    def __str__(self):
+        return f"{self.start:%d.%m.%Y} – {self.end:%d.%m.%Y}"
+
+    @classmethod
+    def year(cls, year: int) -> "Period":
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One key figure of one membership."""
+
+    key: str  # "roadmap_done_pct"
+    label: str  # gettext_lazy("Fahrplan erledigt")
+    value: float | None  # None: not applicable / no data
+    unit: str = ""  # "%", "€", "t CO₂", ""
+    # Whether a higher value is better; the dashboard colours and sorts by it.
+    higher_is_better: bool = True
+
+
+class ProgressSection(Protocol):
+    key: str
+    title: str
+    template: str  # fragment used by the member page and the PDF report
+
+    def figures(self, memberships, period: Period) -> dict[int, list[Figure]]:
+        """Figures for all `memberships` at once, with a fixed number of queries."""
+
+    def context(self, membership, period: Period) -> dict:
+        """What `template` needs to show one membership's progress in detail."""
+
+
+def sections() -> list[ProgressSection]:
+    """Instances of every progress section of every installed app, in app order."""
+    found = []
+    for config in apps.get_app_configs():
+        for path in getattr(config, "progress_sections", ()):
+            found.append(import_string(path)())
+    return found

@@ -1,0 +1,11 @@
+"""URLs of the network app, one module per area (namespace "network")."""
+
+from . import core, meetings, people, reports
+
+app_name = "network"
+urlpatterns = [
+    *core.urlpatterns,
+    *people.urlpatterns,
+    *meetings.urlpatterns,
+    *reports.urlpatterns,
+]

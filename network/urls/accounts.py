@@ -1,0 +1,36 @@
+"""Log-in, log-out, password reset, invitations and profile (no namespace: Django's auth
+views reverse their own names)."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from network.forms.accounts import LoginForm
+from network.views import accounts
+
+urlpatterns = [
+    path(
+        "anmelden/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("passwort-vergessen/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "passwort-vergessen/gesendet/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "passwort-neu/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "passwort-neu/fertig/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("profil/", accounts.profile, name="profile"),
+]

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from network.views import core
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("healthz", core.healthz, name="healthz"),
+    path("n/<slug:network_slug>/", core.network_overview, name="network"),
+    path("n/<slug:network_slug>/dashboard/", core.dashboard, name="dashboard"),
+    path(
+        "n/<slug:network_slug>/kommunen/<slug:municipality_slug>/",
+        core.membership_detail,
+        name="membership",
+    ),
+]

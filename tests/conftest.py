@@ -1,0 +1,94 @@
+"""Shared fixtures: the named actors every permission test uses.
+
+In the network "knn" Lünen and Herten are members. The actors:
+- moderator, expert, observer: network-wide roles;
+- coordinator: coordinates Lünen; staff: works for Lünen in its Vergabestelle;
+- other: coordinates Herten (a member of another municipality);
+- outsider: staff of a member of another network only;
+- anonymous: nobody logged in (the plain `client`).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from network.models import Role
+from tests.factories import (
+    DepartmentFactory,
+    MembershipFactory,
+    MunicipalityFactory,
+    NetworkFactory,
+    RoleFactory,
+    UserFactory,
+)
+
+
+@dataclass
+class Actors:
+    network: object
+    luenen: object  # Membership of Lünen
+    herten: object  # Membership of Herten
+    luenen_department: object
+    herten_department: object
+    moderator: object
+    expert: object
+    observer: object
+    coordinator: object
+    staff: object
+    other: object
+    outsider: object
+    other_network: object
+    other_membership: object
+
+    def client(self, user) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+@pytest.fixture
+def actors(db) -> Actors:
+    network = NetworkFactory(name="Kommunales Netzwerk Nachhaltigkeit", slug="knn")
+    luenen = MembershipFactory(
+        network=network,
+        municipality=MunicipalityFactory(name="Lünen", slug="luenen", ags="05978024"),
+    )
+    herten = MembershipFactory(
+        network=network,
+        municipality=MunicipalityFactory(name="Herten", slug="herten", ags="05562020"),
+    )
+    luenen_department = DepartmentFactory(
+        municipality=luenen.municipality, name="Zentrale Vergabestelle"
+    )
+    herten_department = DepartmentFactory(
+        municipality=herten.municipality, name="Zentrale Vergabestelle"
+    )
+
+    def role(kind, membership=None, department=None, net=network, email=None):
+        user = UserFactory(email=email) if email else UserFactory()
+        RoleFactory(user=user, network=net, kind=kind, membership=membership, department=department)
+        return user
+
+    other_network = NetworkFactory(name="Klimanetzwerk Hellweg", slug="hellweg")
+    other_membership = MembershipFactory(
+        network=other_network,
+        municipality=MunicipalityFactory(name="Hamm", slug="hamm", ags="05915000"),
+    )
+    return Actors(
+        network=network,
+        luenen=luenen,
+        herten=herten,
+        luenen_department=luenen_department,
+        herten_department=herten_department,
+        moderator=role(Role.Kind.MODERATOR, email="moderatorin@example.org"),
+        expert=role(Role.Kind.EXPERT),
+        observer=role(Role.Kind.OBSERVER),
+        coordinator=role(Role.Kind.COORDINATOR, luenen, email="koordination.luenen@example.org"),
+        staff=role(Role.Kind.STAFF, luenen, luenen_department),
+        other=role(Role.Kind.COORDINATOR, herten, email="koordination.herten@example.org"),
+        outsider=role(Role.Kind.STAFF, other_membership, net=other_network),
+        other_network=other_network,
+        other_membership=other_membership,
+    )
