@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class NetworkConfig(AppConfig):
     name = "network"
     verbose_name = _("Netzwerke")
+    # Entries of the network's area navigation: (URL name taking the network slug, label).
+    # Topic apps list theirs on their own AppConfig in the same way.
+    nav_links = [
+        ("network:meeting_list", _("Termine")),
+        ("network:report_list", _("Berichte")),
+    ]

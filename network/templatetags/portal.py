@@ -7,6 +7,8 @@ templates into "1.234"; numbers meant for people go through these filters instea
 from decimal import Decimal, InvalidOperation
 
 from django import template
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
 from django.utils.formats import number_format
 
 register = template.Library()
@@ -45,3 +47,16 @@ def pct(value, places=0):
         return "–"
     text = _number(value, int(places))
     return "–" if text is None else f"{text}\u00a0%"
+
+
+@register.simple_tag
+def area_links(network):
+    """(url, label) of every area of the network, from the `nav_links` of installed apps."""
+    links = []
+    for config in apps.get_app_configs():
+        for name, label in getattr(config, "nav_links", ()):
+            try:
+                links.append((reverse(name, args=[network.slug]), label))
+            except NoReverseMatch:
+                continue  # an area whose views are not wired up yet
+    return links

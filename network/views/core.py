@@ -8,6 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from kombu import Connection
 
 from network.access import get_access, networks_for
 from network.models import Department, Membership, Role
@@ -35,10 +36,8 @@ def healthz(request):
     if not settings.CELERY_BROKER_URL:
         checks["broker"] = "eager"
     else:
-        from knn_portal.celery import app
-
         try:
-            with app.connection_for_write() as conn:
+            with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as conn:
                 conn.ensure_connection(max_retries=1, timeout=2)
             checks["broker"] = "ok"
         except Exception as error:  # noqa: BLE001
