@@ -39,6 +39,20 @@ class Figure:
     higher_is_better: bool = True
 
 
+@dataclass(frozen=True)
+class OpenItem:
+    """Something a member still has to do, shown on the dashboards (milestone due,
+    approval asked of a department, action item)."""
+
+    kind: str  # "milestone", "approval", "action_item", …
+    title: str
+    membership_id: int | None
+    due_on: date | None
+    url: str
+    overdue: bool = False
+    department_id: int | None = None
+
+
 class ProgressSection(Protocol):
     key: str
     title: str
@@ -49,6 +63,10 @@ class ProgressSection(Protocol):
 
     def context(self, membership, period: Period) -> dict:
         """What `template` needs to show one membership's progress in detail."""
+
+    def open_items(self, memberships, today: date) -> list[OpenItem]:
+        """Open work of these memberships (a fixed number of queries). Optional: a section
+        without open items may leave it out; callers use getattr with a default."""
 
 
 def sections() -> list[ProgressSection]:
