@@ -1,6 +1,10 @@
 from django import forms
+from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from network.models import User
 
 
 class LoginForm(AuthenticationForm):
@@ -16,3 +20,56 @@ class LoginForm(AuthenticationForm):
         ),
         "inactive": _("Dieses Konto ist deaktiviert."),
     }
+
+
+class ProfileForm(forms.ModelForm):
+    """Name and e-mail address of the logged-in person."""
+
+    class Meta:
+        model = User
+        fields = ["first_name", "last_name", "email"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(_("Diese E-Mail-Adresse gehört schon zu einem anderen Konto."))
+        return email
+
+
+class InvitationAcceptForm(forms.Form):
+    """A new account from an invitation: name and a password that passes the validators."""
+
+    first_name = forms.CharField(label=_("Vorname"), max_length=150)
+    last_name = forms.CharField(label=_("Nachname"), max_length=150)
+    password1 = forms.CharField(
+        label=_("Passwort"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label=_("Passwort wiederholen"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("Die beiden Passwörter stimmen nicht überein."))
+        elif password1:
+            candidate = User(
+                email=self.email,
+                first_name=cleaned.get("first_name", ""),
+                last_name=cleaned.get("last_name", ""),
+            )
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

@@ -33,4 +33,6 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("profil/", accounts.profile, name="profile"),
+    path("profil/passwort/", accounts.password_change, name="password_change"),
+    path("einladung/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
 ]

@@ -1,14 +1,138 @@
-"""Profile, invitations."""
+"""Profile, password change and the invitation link (the person's own account)."""
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
-from network.models import Role
+from network.forms.accounts import InvitationAcceptForm, ProfileForm
+from network.models import Role, User
+from network.services import people as services
+
+
+def _posted(request):
+    """The POST data of a POST request (even an empty one), else None: an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _calendar_links(roles):
+    """(network, url) of each network's meeting calendar, if the meetings area offers one."""
+    links, seen = [], set()
+    for role in roles:
+        if role.network_id in seen:
+            continue
+        seen.add(role.network_id)
+        for name in (
+            "network:meeting_calendar",
+            "network:calendar_subscribe",
+            "network:meeting_list",
+        ):
+            try:
+                links.append((role.network, reverse(name, args=[role.network.slug])))
+                break
+            except NoReverseMatch:
+                continue
+    return links
 
 
 @login_required
 def profile(request):
-    roles = Role.objects.filter(user=request.user).select_related(
-        "network", "membership__municipality", "department"
+    roles = list(
+        Role.objects.filter(user=request.user)
+        .select_related("network", "membership__municipality", "department")
+        .order_by("network__name", "kind")
     )
-    return render(request, "network/profile.html", {"roles": roles})
+    form = ProfileForm(_posted(request), instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Ihre Angaben wurden gespeichert."))
+        return redirect("profile")
+    return render(
+        request,
+        "network/profile.html",
+        {"roles": roles, "form": form, "calendar_links": _calendar_links(roles)},
+    )
+
+
+@sensitive_post_parameters()
+@login_required
+def password_change(request):
+    form = PasswordChangeForm(request.user, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)  # stay logged in with the new password
+        messages.success(request, _("Ihr Passwort wurde geändert."))
+        return redirect("profile")
+    return render(request, "registration/password_change_form.html", {"form": form})
+
+
+@sensitive_post_parameters()
+@never_cache
+def invitation_accept(request, token):
+    """The one-time link from the invitation e-mail.
+
+    A new person sets name and password; someone who already has an account with the
+    invited address only confirms. Unknown, used or expired links get a German page.
+    """
+    try:
+        invitation = services.invitation_for_token(token)
+    except services.InvitationInvalid as invalid:
+        return render(
+            request,
+            "registration/invitation_invalid.html",
+            {"reason": invalid.reason},
+            status=404,
+        )
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    form = None
+    if existing is None:
+        form = InvitationAcceptForm(
+            _posted(request),
+            email=invitation.email,
+            initial={"first_name": invitation.first_name, "last_name": invitation.last_name},
+        )
+    if request.method == "POST" and (form is None or form.is_valid()):
+        data = form.cleaned_data if form is not None else {}
+        try:
+            services.invitation_accept(
+                invitation=invitation,
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                password=data.get("password1", ""),
+            )
+        except services.InvitationInvalid as invalid:
+            return render(
+                request,
+                "registration/invitation_invalid.html",
+                {"reason": invalid.reason},
+                status=404,
+            )
+        except ValidationError as error:
+            if form is None:
+                return render(
+                    request,
+                    "registration/invitation_invalid.html",
+                    {"reason": " ".join(error.messages)},
+                    status=400,
+                )
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Willkommen im Netzwerk %(network)s! Bitte melden Sie sich jetzt an.")
+                % {"network": invitation.network.name},
+            )
+            if request.user.is_authenticated and request.user.email == invitation.email:
+                return redirect("network:network", network_slug=invitation.network.slug)
+            return redirect("login")
+    return render(
+        request,
+        "registration/invitation_accept.html",
+        {"invitation": invitation, "form": form, "existing": existing},
+    )

@@ -1,0 +1,381 @@
+"""People of a network: directory, invitations, members, departments and roles."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, ProtectedError, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from network.access import get_access
+from network.forms.people import (
+    DepartmentForm,
+    InvitationForm,
+    MemberAddForm,
+    MembershipForm,
+    RoleDepartmentForm,
+)
+from network.models import Department, Invitation, Membership, Role
+from network.services import people as services
+
+Kind = Role.Kind
+PEOPLE_PER_PAGE = 50
+
+
+def _posted(request):
+    """The POST data of a POST request (even an empty one), else None: an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _invitable(access):
+    """Memberships and roles this person may invite to: the moderator everything, a
+    coordinator staff of the active municipalities they coordinate, everyone else nothing."""
+    memberships = Membership.objects.active().filter(network=access.network)
+    if access.is_moderator:
+        return memberships.select_related("municipality"), list(Kind)
+    if not access.coordinated_membership_ids:
+        return Membership.objects.none(), []
+    memberships = memberships.filter(pk__in=access.coordinated_membership_ids)
+    if not memberships.exists():  # every municipality they coordinate has left
+        return Membership.objects.none(), []
+    return memberships.select_related("municipality"), [Kind.STAFF]
+
+
+def _roles(network):
+    return Role.objects.filter(network=network).select_related(
+        "user", "membership__municipality", "department"
+    )
+
+
+def _can_remove(access, role) -> bool:
+    if access.is_moderator:
+        return True
+    return role.membership_id is not None and access.can_manage_people(role.membership)
+
+
+# --- directory ------------------------------------------------------------------------------
+
+
+@login_required
+def people_list(request, network_slug):
+    """Everyone with a role in the network; removal buttons for those who may manage them."""
+    access = get_access(request.user, network_slug)
+    roles = _roles(access.network).order_by(
+        "kind", "membership__municipality__name", "user__last_name", "user__first_name", "pk"
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        roles = roles.filter(
+            Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(membership__municipality__name__icontains=query)
+        )
+    page = Paginator(roles, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(role, _can_remove(access, role)) for role in page.object_list]
+    memberships, kinds = _invitable(access)
+    return render(
+        request,
+        "network/people/people_list.html",
+        {
+            "access": access,
+            "network": access.network,
+            "page_obj": page,
+            "rows": rows,
+            "q": query,
+            "query": f"q={query}" if query else "",
+            "can_invite": bool(kinds),
+        },
+    )
+
+
+@login_required
+@require_POST
+def role_remove(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    role = access.get(_roles(access.network), pk=pk)
+    access.require(_can_remove(access, role))
+    try:
+        services.role_remove(role=role)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("%(person)s hat die Rolle „%(role)s“ nicht mehr.")
+            % {"person": role.user, "role": role.get_kind_display()},
+        )
+    return _back(request, access.network)
+
+
+def _back(request, network):
+    target = request.POST.get("next", "")
+    if target.startswith(f"/n/{network.slug}/") and "//" not in target:
+        return redirect(target)
+    return redirect("network:people", network_slug=network.slug)
+
+
+@login_required
+def role_department(request, network_slug, pk):
+    """Which department a staff member of a municipality works in."""
+    access = get_access(request.user, network_slug)
+    role = access.get(_roles(access.network).filter(kind=Kind.STAFF), pk=pk)
+    access.require(access.can_manage_people(role.membership))
+    form = RoleDepartmentForm(_posted(request), instance=role)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Der Fachbereich wurde gespeichert."))
+        return redirect(
+            "network:membership_manage",
+            network_slug=access.network.slug,
+            municipality_slug=role.membership.municipality.slug,
+        )
+    return render(
+        request,
+        "network/people/role_department.html",
+        {"access": access, "network": access.network, "role": role, "form": form},
+    )
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+
+@login_required
+def invitation_list(request, network_slug):
+    """Open invitations and the form to send a new one."""
+    access = get_access(request.user, network_slug)
+    memberships, kinds = _invitable(access)
+    access.require(bool(kinds))
+    initial = {}
+    if request.GET.get("kommune"):
+        chosen = memberships.filter(municipality__slug=request.GET["kommune"]).first()
+        initial["membership"] = chosen
+    form = InvitationForm(
+        _posted(request),
+        initial=initial,
+        network=access.network,
+        memberships=memberships,
+        kinds=kinds,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        invitation, _token = services.invitation_create(
+            network=access.network,
+            email=data["email"],
+            kind=data["kind"],
+            membership=data["membership"],
+            department=data["department"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            invited_by=request.user,
+        )
+        messages.success(
+            request,
+            _("Die Einladung an %(email)s wurde verschickt.") % {"email": invitation.email},
+        )
+        return redirect("network:invitations", network_slug=access.network.slug)
+    invitations = _visible_invitations(access).open()
+    return render(
+        request,
+        "network/people/invitation_list.html",
+        {
+            "access": access,
+            "network": access.network,
+            "form": form,
+            "invitations": invitations.select_related(
+                "membership__municipality", "department", "invited_by"
+            ),
+        },
+    )
+
+
+def _visible_invitations(access):
+    invitations = Invitation.objects.filter(network=access.network)
+    if access.is_moderator:
+        return invitations
+    return invitations.filter(membership_id__in=access.coordinated_membership_ids)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    invitation = access.get(
+        Invitation.objects.filter(network=access.network).select_related("membership"), pk=pk
+    )
+    if invitation.membership_id:
+        access.require(access.can_manage_people(invitation.membership))
+    else:
+        access.require(access.is_moderator)
+    services.invitation_revoke(invitation=invitation)
+    messages.success(
+        request, _("Die Einladung an %(email)s wurde zurückgezogen.") % {"email": invitation.email}
+    )
+    return redirect("network:invitations", network_slug=access.network.slug)
+
+
+# --- members ----------------------------------------------------------------------------------
+
+
+@login_required
+def member_add(request, network_slug):
+    access = get_access(request.user, network_slug)
+    access.require(access.can_manage_network())
+    form = MemberAddForm(_posted(request), network=access.network)
+    if request.method == "POST" and form.is_valid():
+        existing = form.cleaned_data.get("existing")
+        membership = services.membership_add(
+            network=access.network,
+            joined_on=form.cleaned_data["joined_on"],
+            municipality=existing,
+            new_municipality=None if existing else form.instance,
+        )
+        messages.success(
+            request,
+            _("%(name)s ist jetzt Mitglied im Netzwerk.") % {"name": membership.municipality.name},
+        )
+        return redirect(
+            "network:membership",
+            network_slug=access.network.slug,
+            municipality_slug=membership.municipality.slug,
+        )
+    return render(
+        request,
+        "network/people/member_add.html",
+        {"access": access, "network": access.network, "form": form},
+    )
+
+
+@login_required
+def membership_edit(request, network_slug, municipality_slug):
+    """Dates of a membership; the moderator marks a member as left here."""
+    access = get_access(request.user, network_slug)
+    membership = access.membership(municipality_slug)
+    access.require(access.can_manage_network())
+    form = MembershipForm(_posted(request), instance=membership)
+    if request.method == "POST" and form.is_valid() and form.save_checked():
+        messages.success(request, _("Die Mitgliedschaft wurde gespeichert."))
+        return redirect(
+            "network:membership",
+            network_slug=access.network.slug,
+            municipality_slug=municipality_slug,
+        )
+    return render(
+        request,
+        "network/people/membership_edit.html",
+        {"access": access, "network": access.network, "membership": membership, "form": form},
+    )
+
+
+# --- a municipality's departments and staff ---------------------------------------------------
+
+
+def _managed_membership(request, network_slug, municipality_slug):
+    access = get_access(request.user, network_slug)
+    membership = access.membership(municipality_slug)
+    access.require(access.can_manage_people(membership))
+    return access, membership
+
+
+@login_required
+def membership_manage(request, network_slug, municipality_slug):
+    """Departments and people of one member, for its coordinators and the moderator."""
+    access, membership = _managed_membership(request, network_slug, municipality_slug)
+    departments = Department.objects.filter(municipality=membership.municipality).annotate(
+        people_count=Count("roles", filter=Q(roles__membership=membership))
+    )
+    roles = (
+        Role.objects.filter(membership=membership)
+        .select_related("user", "department")
+        .order_by("kind", "user__last_name", "user__first_name", "pk")
+    )
+    return render(
+        request,
+        "network/people/membership_manage.html",
+        {
+            "access": access,
+            "network": access.network,
+            "membership": membership,
+            "municipality": membership.municipality,
+            "departments": departments,
+            "roles": roles,
+            "department_form": DepartmentForm(municipality=membership.municipality),
+        },
+    )
+
+
+@login_required
+def department_create(request, network_slug, municipality_slug):
+    access, membership = _managed_membership(request, network_slug, municipality_slug)
+    form = DepartmentForm(_posted(request), municipality=membership.municipality)
+    if request.method == "POST" and form.is_valid():
+        department = form.save()
+        messages.success(
+            request, _("Der Fachbereich „%(name)s“ wurde angelegt.") % {"name": department.name}
+        )
+        return redirect(
+            "network:membership_manage",
+            network_slug=access.network.slug,
+            municipality_slug=municipality_slug,
+        )
+    return render(
+        request,
+        "network/people/department_form.html",
+        {"access": access, "network": access.network, "membership": membership, "form": form},
+    )
+
+
+@login_required
+def department_edit(request, network_slug, municipality_slug, pk):
+    access, membership = _managed_membership(request, network_slug, municipality_slug)
+    department = access.get(Department.objects.filter(municipality=membership.municipality), pk=pk)
+    form = DepartmentForm(
+        _posted(request), instance=department, municipality=membership.municipality
+    )
+    if request.method == "POST" and form.is_valid() and form.save_checked():
+        messages.success(request, _("Der Fachbereich wurde gespeichert."))
+        return redirect(
+            "network:membership_manage",
+            network_slug=access.network.slug,
+            municipality_slug=municipality_slug,
+        )
+    return render(
+        request,
+        "network/people/department_form.html",
+        {
+            "access": access,
+            "network": access.network,
+            "membership": membership,
+            "department": department,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def department_delete(request, network_slug, municipality_slug, pk):
+    access, membership = _managed_membership(request, network_slug, municipality_slug)
+    department = access.get(Department.objects.filter(municipality=membership.municipality), pk=pk)
+    try:
+        department.delete()
+    except ProtectedError:
+        messages.error(
+            request,
+            _(
+                "Der Fachbereich „%(name)s“ kann nicht gelöscht werden, weil noch Daten "
+                "(z. B. Abstimmungen) an ihm hängen."
+            )
+            % {"name": department.name},
+        )
+    else:
+        messages.success(
+            request, _("Der Fachbereich „%(name)s“ wurde gelöscht.") % {"name": department.name}
+        )
+    return redirect(
+        "network:membership_manage",
+        network_slug=access.network.slug,
+        municipality_slug=municipality_slug,
+    )
