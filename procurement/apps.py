@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ProcurementConfig(AppConfig):
     name = "procurement"
     verbose_name = _("Nachhaltige Beschaffung")
+    nav_links = [("procurement:index", _("Beschaffung"))]
+    progress_sections = ["procurement.progress.ProcurementSection"]
+    demo_seeders = ["procurement.demo.seed"]
+    scale_generators = ["procurement.scale.generate"]

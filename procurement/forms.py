@@ -1,0 +1,328 @@
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from network.concurrency import VersionedModelForm
+from network.models import ActionItem, Department
+
+from .models import Adoption, Criterion, Level, Milestone, ProductGroup, Stage, Tender
+
+CPV_PATTERN = re.compile(r"^\d{8}$")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ProductGroupForm(VersionedModelForm):
+    cpv_text = forms.CharField(
+        label=_("CPV-Codes"),
+        required=False,
+        help_text=_("Achtstellige Codes, durch Komma oder Leerzeichen getrennt."),
+    )
+
+    class Meta:
+        model = ProductGroup
+        fields = ["name", "cpv_text", "gpp_document", "position"]
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.network = network
+        self.instance.network = network
+        self.fields["cpv_text"].initial = " ".join(self.instance.cpv_codes or [])
+
+    def clean_cpv_text(self):
+        codes = [c for c in re.split(r"[\s,;]+", self.cleaned_data["cpv_text"]) if c]
+        bad = [c for c in codes if not CPV_PATTERN.match(c.split("-")[0])]
+        if bad:
+            raise forms.ValidationError(
+                _("Kein gültiger CPV-Code: %(codes)s") % {"codes": ", ".join(bad)}
+            )
+        return [c.split("-")[0] for c in codes]
+
+    def clean_name(self):
+        name = self.cleaned_data["name"]
+        clash = ProductGroup.objects.filter(network=self.network, name=name).exclude(
+            pk=self.instance.pk
+        )
+        if clash.exists():
+            raise forms.ValidationError(_("Diese Warengruppe gibt es schon."))
+        return name
+
+    def save(self, commit=True):
+        self.instance.cpv_codes = self.cleaned_data["cpv_text"]
+        return super().save(commit=commit)
+
+
+CRITERION_EDIT_FIELDS = [
+    "product_group",
+    "title",
+    "description",
+    "stage",
+    "level",
+    "impact",
+    "verification",
+    "legal_basis",
+]
+
+
+class CriterionForm(VersionedModelForm):
+    class Meta:
+        model = Criterion
+        fields = CRITERION_EDIT_FIELDS
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.network = network
+        self.fields["product_group"].queryset = ProductGroup.objects.filter(network=network)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Datei mit EU-GPP-Kriterien (JSON)"),
+        help_text=_("Format wie eu-gpp-criteria.json; ein erneuter Import ändert nichts."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("Die Datei ist größer als 5 MB."))
+        return upload
+
+
+class CriterionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Suche"), method="search")
+    product_group = django_filters.ModelChoiceFilter(
+        label=_("Warengruppe"), queryset=ProductGroup.objects.none(), empty_label=_("alle")
+    )
+    stage = django_filters.ChoiceFilter(
+        label=_("Vergabestufe"), choices=Stage.choices, empty_label=_("alle")
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Anspruchsniveau"), choices=Level.choices, empty_label=_("alle")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Criterion.Status.choices, empty_label=_("alle")
+    )
+    source = django_filters.ChoiceFilter(
+        label=_("Quelle"), choices=Criterion.Source.choices, empty_label=_("alle")
+    )
+
+    class Meta:
+        model = Criterion
+        fields = ["q", "product_group", "stage", "level", "status", "source"]
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["product_group"].queryset = ProductGroup.objects.filter(network=network)
+
+    def search(self, queryset, name, value):
+        words = value.split()
+        for word in words:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(gpp_id__iexact=word)
+                | Q(verification__icontains=word)
+                | Q(legal_basis__icontains=word)
+            )
+        return queryset
+
+
+class AdoptionForm(VersionedModelForm):
+    class Meta:
+        model = Adoption
+        fields = ["target_date", "department", "add_milestone"]
+        widgets = {"target_date": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(
+            municipality_id=self.instance.membership.municipality_id
+        )
+
+
+class DepartmentsForm(forms.Form):
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Fachbereiche um Zustimmung bitten"),
+        queryset=Department.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Bitte wählen Sie mindestens einen Fachbereich.")},
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = Department.objects.filter(municipality=municipality)
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Entscheidung"),
+        choices=[("agree", _("Zustimmen")), ("object", _("Einwand erheben"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Kommentar"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "object" and not data.get("comment", "").strip():
+            self.add_error("comment", _("Bitte begründen Sie den Einwand."))
+        return data
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Neuer Status"),
+        choices=[
+            (Adoption.Status.ADOPTED, _("übernommen")),
+            (Adoption.Status.APPLIED, _("angewendet")),
+            (Adoption.Status.DECLINED, _("abgelehnt")),
+            (Adoption.Status.OPEN, _("wieder öffnen")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Begründung (bei Ablehnung)"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == Adoption.Status.DECLINED and not data.get("reason", "").strip():
+            self.add_error("reason", _("Bitte begründen Sie die Ablehnung."))
+        return data
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("start", _("Übernahme beginnen")),
+        ("request", _("Fachbereiche um Zustimmung bitten")),
+        ("adopted", _("als übernommen markieren")),
+        ("applied", _("als angewendet markieren")),
+        ("target", _("Zieldatum setzen")),
+    ]
+    criteria = forms.ModelMultipleChoiceField(
+        label=_("Kriterien"),
+        queryset=Criterion.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Bitte wählen Sie mindestens ein Kriterium.")},
+    )
+    action = forms.ChoiceField(label=_("Aktion"), choices=ACTIONS)
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Fachbereiche"),
+        queryset=Department.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    target_date = forms.DateField(label=_("Zieldatum"), required=False, widget=DateInput())
+
+    def __init__(self, *args, membership, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].queryset = criteria
+        self.fields["departments"].queryset = Department.objects.filter(
+            municipality_id=membership.municipality_id
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "request" and not data.get("departments"):
+            self.add_error("departments", _("Bitte wählen Sie mindestens einen Fachbereich."))
+        if data.get("action") == "target" and not data.get("target_date"):
+            self.add_error("target_date", _("Bitte geben Sie ein Zieldatum an."))
+        return data
+
+
+class TenderForm(VersionedModelForm):
+    class Meta:
+        model = Tender
+        fields = [
+            "title",
+            "reference",
+            "product_group",
+            "estimated_value",
+            "procedure",
+            "published_on",
+            "applied_criteria",
+            "evidence_received",
+        ]
+        widgets = {"published_on": DateInput(), "applied_criteria": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        network_id = self.instance.membership.network_id
+        self.fields["product_group"].queryset = ProductGroup.objects.filter(network_id=network_id)
+        self.fields["applied_criteria"].queryset = (
+            Criterion.objects.filter(
+                network_id=network_id,
+                adoptions__membership=self.instance.membership,
+                adoptions__status__in=Adoption.AGREED_OR_LATER,
+            )
+            .select_related("product_group")
+            .distinct()
+        )
+        self.fields["applied_criteria"].label_from_instance = lambda c: (
+            f"{c.product_group.name}: {c.title} ({c.get_level_display()})"
+        )
+
+    def clean(self):
+        data = super().clean()
+        group = data.get("product_group")
+        wrong = [
+            c
+            for c in data.get("applied_criteria") or []
+            if group and c.product_group_id != group.pk
+        ]
+        if wrong:
+            self.add_error(
+                "applied_criteria",
+                _("Diese Kriterien gehören nicht zur Warengruppe: %(titles)s")
+                % {"titles": ", ".join(c.title for c in wrong)},
+            )
+        return data
+
+
+class MilestoneForm(VersionedModelForm):
+    class Meta:
+        model = Milestone
+        fields = [
+            "position",
+            "title",
+            "description",
+            "due_on",
+            "status",
+            "completed_on",
+            "department",
+            "criteria",
+            "action_items",
+        ]
+        widgets = {
+            "due_on": DateInput(),
+            "completed_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        roadmap = self.instance.roadmap
+        membership = roadmap.membership
+        if membership is None:
+            del self.fields["department"]
+        else:
+            self.fields["department"].queryset = Department.objects.filter(
+                municipality_id=membership.municipality_id
+            )
+        self.fields["criteria"].queryset = Criterion.objects.filter(
+            network_id=roadmap.network_id, is_current=True
+        ).exclude(status=Criterion.Status.RETIRED)
+        items = ActionItem.objects.filter(network_id=roadmap.network_id)
+        if membership is not None:
+            items = items.filter(Q(membership=membership) | Q(membership__isnull=True))
+        self.fields["action_items"].queryset = items

@@ -1,0 +1,151 @@
+"""The procurement progress section for the dashboard and the reports."""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from network.progress import Figure, OpenItem
+
+from . import stats
+from .models import Adoption, DepartmentApproval, Milestone, Tender
+
+# Milestones due within this many days show up as open items before they are overdue.
+DUE_SOON = timedelta(days=30)
+
+
+class ProcurementSection:
+    key = "procurement"
+    title = _("Nachhaltige Beschaffung")
+    template = "procurement/_progress.html"
+
+    def figures(self, memberships, period):
+        """Five queries for any number of memberships.
+
+        Milestones count as overdue against the end of the period (or today, if earlier);
+        criteria counts are cumulative: "agreed" includes adopted and applied ones.
+        """
+        ids = [m.pk for m in memberships]
+        today = min(timezone.localdate(), period.end)
+        roadmaps = stats.roadmap_counts(ids, today)
+        adoptions = stats.adoption_counts(ids)
+        shares = stats.shares_for(ids, period.start, period.end)
+        result = {}
+        for membership_id in ids:
+            road = roadmaps.get(membership_id, {})
+            adopt = adoptions.get(membership_id, {})
+            share = shares.get((membership_id, None))
+            result[membership_id] = [
+                Figure("roadmap_done_pct", _("Fahrplan erledigt"), road.get("done_pct"), "%"),
+                Figure(
+                    "milestones_overdue",
+                    _("Meilensteine überfällig"),
+                    road.get("overdue", 0),
+                    "",
+                    higher_is_better=False,
+                ),
+                Figure("criteria_agreed", _("Kriterien zugestimmt"), adopt.get("agreed", 0)),
+                Figure("criteria_adopted", _("Kriterien übernommen"), adopt.get("adopted", 0)),
+                Figure("criteria_applied", _("Kriterien angewendet"), adopt.get("applied", 0)),
+                Figure(
+                    "tender_share_count_pct",
+                    _("Ausschreibungen mit Kriterien (Anzahl)"),
+                    share.count_pct if share else None,
+                    "%",
+                ),
+                Figure(
+                    "tender_share_value_pct",
+                    _("Ausschreibungen mit Kriterien (Wert)"),
+                    share.value_pct if share else None,
+                    "%",
+                ),
+            ]
+        return result
+
+    def context(self, membership, period):
+        milestones = list(
+            Milestone.objects.filter(roadmap__membership=membership).select_related("department")
+        )
+        today = timezone.localdate()
+        groups = defaultdict(lambda: defaultdict(int))
+        for row in (
+            Adoption.objects.filter(membership=membership)
+            .values("criterion__product_group__name", "status")
+            .annotate(n=Count("pk"))
+            .order_by("criterion__product_group__name")
+        ):
+            groups[row["criterion__product_group__name"]][row["status"]] += row["n"]
+        by_group = [
+            {
+                "name": name,
+                "agreed": sum(counts[s] for s in stats.AGREED),
+                "adopted": sum(counts[s] for s in stats.ADOPTED),
+                "applied": counts[Adoption.Status.APPLIED],
+                "total": sum(counts.values()),
+            }
+            for name, counts in groups.items()
+        ]
+        tenders = list(
+            Tender.objects.filter(
+                membership=membership, published_on__range=(period.start, period.end)
+            ).select_related("product_group")
+        )
+        share = stats.shares_for([membership.pk], period.start, period.end).get(
+            (membership.pk, None)
+        )
+        return {
+            "milestones": [(m, m.is_overdue(today)) for m in milestones],
+            "roadmap_pct": stats.progress_pct([m.status for m in milestones]),
+            "adoption_groups": by_group,
+            "tenders": tenders,
+            "tender_share": share,
+            "period": period,
+        }
+
+    def open_items(self, memberships, today):
+        ids = [m.pk for m in memberships]
+        items = []
+        milestones = (
+            Milestone.objects.open()
+            .filter(roadmap__membership_id__in=ids, due_on__lte=today + DUE_SOON)
+            .select_related("roadmap__membership__municipality", "roadmap__network")
+        )
+        for m in milestones:
+            membership = m.roadmap.membership
+            items.append(
+                OpenItem(
+                    kind="milestone",
+                    title=m.title,
+                    membership_id=membership.pk,
+                    due_on=m.due_on,
+                    url=reverse(
+                        "procurement:roadmap",
+                        args=[m.roadmap.network.slug, membership.municipality.slug],
+                    ),
+                    overdue=m.due_on < today,
+                    department_id=m.department_id,
+                )
+            )
+        approvals = DepartmentApproval.objects.filter(
+            status=DepartmentApproval.Status.PENDING, adoption__membership_id__in=ids
+        ).select_related("adoption__criterion", "adoption__membership__network", "department")
+        for approval in approvals:
+            adoption = approval.adoption
+            items.append(
+                OpenItem(
+                    kind="approval",
+                    title=_("Zustimmung %(department)s: %(title)s")
+                    % {"department": approval.department.name, "title": adoption.criterion.title},
+                    membership_id=adoption.membership_id,
+                    due_on=adoption.target_date,
+                    url=reverse(
+                        "procurement:approval_inbox", args=[adoption.membership.network.slug]
+                    ),
+                    overdue=bool(adoption.target_date and adoption.target_date < today),
+                    department_id=approval.department_id,
+                )
+            )
+        return items
