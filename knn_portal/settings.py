@@ -272,9 +272,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_KB", 1_500_000, minimum=1)
 # The broker hands an unacknowledged task to another worker after this many seconds; every
 # time limit below stays well under it, so a slow report is never run twice at once.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_TASK_SOFT_TIME_LIMIT = 600
-CELERY_TASK_TIME_LIMIT = 900
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=10)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+# Clamped so that a short visibility timeout (the worker-kill test) keeps the order
+# soft limit < hard limit < visibility timeout.
+CELERY_TASK_TIME_LIMIT = min(900, CELERY_VISIBILITY_TIMEOUT * 3 // 4)
+CELERY_TASK_SOFT_TIME_LIMIT = min(600, CELERY_TASK_TIME_LIMIT * 2 // 3)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- logging -----------------------------------------------------------------------------

@@ -111,6 +111,17 @@ class Access:
             or department.pk in self.department_ids
         )
 
+    def can_request_report(self, membership: Membership | None) -> bool:
+        """Annual reports: the moderator; a member's progress report: also its own
+        coordinators and staff (while it is a member)."""
+        if membership is None:
+            return self.is_moderator
+        if membership.network_id != self.network.pk:
+            return False
+        return self.is_moderator or (
+            membership.is_active and membership.pk in self.own_membership_ids
+        )
+
     def require(self, allowed: bool) -> None:
         if not allowed:
             raise PermissionDenied

@@ -11,3 +11,5 @@ class NetworkConfig(AppConfig):
         ("network:meeting_list", _("Termine")),
         ("network:report_list", _("Berichte")),
     ]
+    # The network's own progress section (meeting attendance); see network.progress.
+    progress_sections = ["network.sections.AttendanceSection"]

@@ -79,16 +79,6 @@ def network_overview(request, network_slug):
 
 
 @login_required
-def dashboard(request, network_slug):
-    access = get_access(request.user, network_slug)
-    return render(
-        request,
-        "network/dashboard.html",
-        {"access": access, "network": access.network, "memberships": _members(access.network)},
-    )
-
-
-@login_required
 def membership_detail(request, network_slug, municipality_slug):
     access = get_access(request.user, network_slug)
     membership = access.membership(municipality_slug)

@@ -1,0 +1,101 @@
+"""Every member against every key figure of every installed section, in one table."""
+
+from dataclasses import dataclass, field
+from statistics import median
+
+from network.progress import Figure, Period
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    unit: str
+    section_key: str
+    section_title: str
+    higher_is_better: bool = True
+
+
+@dataclass
+class Row:
+    membership: object
+    values: dict[str, float | None] = field(default_factory=dict)
+
+    def cells(self, columns):
+        return [(column, self.values.get(column.key)) for column in columns]
+
+
+@dataclass
+class FigureTable:
+    columns: list[Column]
+    rows: list[Row]
+
+    def values(self, key: str) -> list[float]:
+        return [row.values[key] for row in self.rows if row.values.get(key) is not None]
+
+    def median(self, key: str) -> float | None:
+        values = self.values(key)
+        return median(values) if values else None
+
+    def maximum(self, key: str) -> float | None:
+        values = self.values(key)
+        return max(values) if values else None
+
+    def row_for(self, membership_id: int) -> Row | None:
+        return next((row for row in self.rows if row.membership.pk == membership_id), None)
+
+    def columns_of(self, section_key: str) -> list[Column]:
+        return [column for column in self.columns if column.section_key == section_key]
+
+    def sorted(self, key: str, descending: bool) -> "FigureTable":
+        """Rows sorted by a figure (members without a value last) or by name."""
+        if key == "name" or key not in {column.key for column in self.columns}:
+            rows = sorted(self.rows, key=lambda row: row.membership.municipality.name.lower())
+            if descending:
+                rows.reverse()
+            return FigureTable(self.columns, rows)
+        with_value = [row for row in self.rows if row.values.get(key) is not None]
+        without = [row for row in self.rows if row.values.get(key) is None]
+        with_value.sort(
+            key=lambda row: (row.values[key], row.membership.municipality.name.lower()),
+            reverse=descending,
+        )
+        return FigureTable(self.columns, with_value + without)
+
+
+def figure_table(memberships, period: Period, sections) -> FigureTable:
+    """Ask each section once for all memberships (its fixed number of queries)."""
+    memberships = list(memberships)
+    columns: list[Column] = []
+    seen = set()
+    rows = {m.pk: Row(m) for m in memberships}
+    for section in sections:
+        by_member: dict[int, list[Figure]] = section.figures(memberships, period)
+        for membership_id, figures in by_member.items():
+            row = rows.get(membership_id)
+            for figure in figures:
+                if figure.key not in seen:
+                    seen.add(figure.key)
+                    columns.append(
+                        Column(
+                            figure.key,
+                            str(figure.label),
+                            figure.unit,
+                            section.key,
+                            str(section.title),
+                            figure.higher_is_better,
+                        )
+                    )
+                if row is not None:
+                    row.values[figure.key] = figure.value
+    return FigureTable(columns, [rows[m.pk] for m in memberships])
+
+
+def snapshot(table: FigureTable) -> dict:
+    """JSON form stored on a done report, compared with by the next one."""
+    return {
+        "labels": {c.key: [c.label, c.unit] for c in table.columns},
+        "members": {
+            str(row.membership.pk): {k: v for k, v in row.values.items()} for row in table.rows
+        },
+    }

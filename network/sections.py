@@ -1,0 +1,125 @@
+"""The network's own progress section: meeting attendance and open action items."""
+
+from collections import defaultdict
+from datetime import date, datetime, time
+
+from django.db.models import Count, Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import ActionItem, Attendance, Meeting, Membership
+from .progress import Figure, OpenItem, Period
+
+
+def _aware(day: date, end: bool = False) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max if end else time.min))
+
+
+def _held_meetings(network_ids, period: Period):
+    return (
+        Meeting.objects.filter(
+            network_id__in=network_ids,
+            status=Meeting.Status.HELD,
+            starts_at__gte=_aware(period.start),
+            starts_at__lte=_aware(period.end, end=True),
+        )
+        .prefetch_related(Prefetch("participants", queryset=Membership.objects.only("id")))
+        .order_by("starts_at")
+    )
+
+
+def _invited(meeting, membership_id) -> bool:
+    """Network meetings invite every member; workshops only their participants."""
+    participant_ids = {p.pk for p in meeting.participants.all()}
+    return not participant_ids or membership_id in participant_ids
+
+
+class AttendanceSection:
+    key = "meetings"
+    title = _("Netzwerktreffen und Workshops")
+    template = "network/sections/meetings.html"
+
+    def figures(self, memberships, period: Period) -> dict[int, list[Figure]]:
+        memberships = list(memberships)
+        if not memberships:
+            return {}
+        held = list(_held_meetings({m.network_id for m in memberships}, period))
+        attended = defaultdict(int)
+        rows = (
+            Attendance.objects.filter(
+                meeting__in=[m.pk for m in held],
+                membership__in=[m.pk for m in memberships],
+                status=Attendance.Status.ATTENDED,
+            )
+            .values("membership_id")
+            .annotate(meetings=Count("meeting_id", distinct=True))
+        )
+        for row in rows:
+            attended[row["membership_id"]] = row["meetings"]
+        result = {}
+        for membership in memberships:
+            invited = sum(
+                1
+                for meeting in held
+                if meeting.network_id == membership.network_id and _invited(meeting, membership.pk)
+            )
+            count = attended[membership.pk]
+            result[membership.pk] = [
+                Figure("meetings_invited", _("Termine (eingeladen)"), invited, ""),
+                Figure("meetings_attended", _("Termine besucht"), count, ""),
+                Figure(
+                    "attendance_pct",
+                    _("Teilnahmequote"),
+                    round(100 * count / invited, 1) if invited else None,
+                    "%",
+                ),
+            ]
+        return result
+
+    def context(self, membership, period: Period) -> dict:
+        held = list(_held_meetings([membership.network_id], period))
+        attended_ids = set(
+            Attendance.objects.filter(
+                meeting__in=[m.pk for m in held],
+                membership=membership,
+                status=Attendance.Status.ATTENDED,
+            ).values_list("meeting_id", flat=True)
+        )
+        meetings = [
+            {"meeting": m, "attended": m.pk in attended_ids}
+            for m in held
+            if _invited(m, membership.pk)
+        ]
+        return {
+            "meetings": meetings,
+            "action_items": list(
+                ActionItem.objects.open()
+                .filter(membership=membership)
+                .select_related("owner")
+                .order_by("due_on", "id")
+            ),
+        }
+
+    def open_items(self, memberships, today: date) -> list[OpenItem]:
+        memberships = list(memberships)
+        items = (
+            ActionItem.objects.open()
+            .filter(membership__in=[m.pk for m in memberships])
+            .select_related("membership__network", "membership__municipality")
+            .order_by("due_on", "id")
+        )
+        return [
+            OpenItem(
+                kind="action_item",
+                title=item.title,
+                membership_id=item.membership_id,
+                due_on=item.due_on,
+                url=reverse(
+                    "network:membership",
+                    args=[item.membership.network.slug, item.membership.municipality.slug],
+                ),
+                overdue=bool(item.due_on and item.due_on < today),
+            )
+            for item in items
+        ]

@@ -1,0 +1,149 @@
+"""Dashboards: the moderator's view of the whole network, and a member's own view."""
+
+from datetime import timedelta
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.shortcuts import render
+from django.utils import timezone
+
+from network import progress
+from network.access import get_access
+from network.models import ActionItem, Meeting, Membership, Role
+from network.reports.figures import figure_table
+from network.reports.history import recent_changes
+
+UPCOMING_DAYS = 30
+LIST_LIMIT = 15
+
+
+def _memberships(network):
+    return list(
+        Membership.objects.filter(network=network)
+        .select_related("municipality", "network")
+        .order_by("municipality__name")
+    )
+
+
+def _open_items(sections, memberships, today):
+    items = []
+    for section in sections:
+        collect = getattr(section, "open_items", None)
+        if collect is not None:
+            items.extend(collect(memberships, today))
+    return items
+
+
+def _period(network, today):
+    return progress.Period(min(network.started_on, today), today)
+
+
+@login_required
+def dashboard(request, network_slug):
+    access = get_access(request.user, network_slug)
+    # Network-wide roles see the whole network; coordinators and staff their own member.
+    network_wide = bool(access.kinds & {Role.Kind.MODERATOR, Role.Kind.EXPERT, Role.Kind.OBSERVER})
+    if access.own_membership_ids and not network_wide:
+        return _member_dashboard(request, access)
+    return _network_dashboard(request, access)
+
+
+def _network_dashboard(request, access):
+    network = access.network
+    today = timezone.localdate()
+    sections = progress.sections()
+    memberships = _memberships(network)
+    table = figure_table(memberships, _period(network, today), sections)
+    sort = request.GET.get("sort", "name")
+    if sort != "name" and sort not in {c.key for c in table.columns}:
+        sort = "name"
+    descending = request.GET.get("dir") == "desc"
+    table = table.sorted(sort, descending)
+    names = {m.pk: m for m in memberships}
+    items = _open_items(sections, memberships, today)
+    overdue = sorted((i for i in items if i.overdue), key=lambda i: i.due_on)
+    soon = today + timedelta(days=UPCOMING_DAYS)
+    upcoming = sorted(
+        (i for i in items if not i.overdue and i.due_on and i.due_on <= soon),
+        key=lambda i: i.due_on,
+    )
+    return render(
+        request,
+        "network/dashboard.html",
+        {
+            "access": access,
+            "network": network,
+            "table": table,
+            "sort": sort,
+            "descending": descending,
+            "maxima": {c.key: table.maximum(c.key) for c in table.columns},
+            "overdue_items": [(i, names.get(i.membership_id)) for i in overdue[:LIST_LIMIT]],
+            "overdue_count": len(overdue),
+            "upcoming_items": [(i, names.get(i.membership_id)) for i in upcoming[:LIST_LIMIT]],
+            "upcoming_meetings": list(network.meetings.upcoming()[:5]),
+            "changes": recent_changes(network),
+        },
+    )
+
+
+def _member_dashboard(request, access):
+    network = access.network
+    today = timezone.localdate()
+    sections = progress.sections()
+    memberships = _memberships(network)
+    own = [m for m in memberships if m.pk in access.own_membership_ids]
+    chosen = request.GET.get("kommune")
+    membership = next((m for m in own if m.municipality.slug == chosen), own[0])
+    table = figure_table(memberships, _period(network, today), sections)
+    row = table.row_for(membership.pk)
+    comparison = [
+        {
+            "column": column,
+            "value": row.values.get(column.key) if row else None,
+            "median": table.median(column.key),
+            "maximum": table.maximum(column.key),
+        }
+        for column in table.columns
+    ]
+    items = _open_items(sections, [membership], today)
+    mine = access.department_ids
+    # Approvals asked of the user's own department first, then overdue, then by date.
+    items.sort(
+        key=lambda i: (
+            i.department_id not in mine if i.department_id else True,
+            not i.overdue,
+            i.due_on or today + timedelta(days=3650),
+        )
+    )
+    action_items = list(
+        ActionItem.objects.open()
+        .filter(network=network)
+        .filter(Q(membership=membership) | Q(owner=request.user))
+        .select_related("owner")
+        .order_by("due_on", "id")[:LIST_LIMIT]
+    )
+    meetings = list(
+        Meeting.objects.filter(
+            Q(participants__isnull=True) | Q(participants=membership), network=network
+        )
+        .filter(starts_at__gte=timezone.now(), status=Meeting.Status.PLANNED)
+        .distinct()
+        .order_by("starts_at")[:5]
+    )
+    return render(
+        request,
+        "network/dashboard_member.html",
+        {
+            "access": access,
+            "network": network,
+            "membership": membership,
+            "own_memberships": own,
+            "comparison": comparison,
+            "comparison_maxima": {c.key: table.maximum(c.key) for c in table.columns},
+            "open_items": items[: LIST_LIMIT * 2],
+            "my_department_ids": mine,
+            "action_items": action_items,
+            "upcoming_meetings": meetings,
+            "today": today,
+        },
+    )

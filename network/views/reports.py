@@ -1,0 +1,141 @@
+"""Reports: request, watch the job, download the PDF, retry a failed job, HTML preview."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from network.access import get_access
+from network.forms.reports import ReportRequestForm
+from network.models import Report
+from network.reports.context import context_for_report, render_report_html
+from network.services.reports import report_request as request_report
+from network.services.reports import report_retry as retry_report
+
+
+def _reports(access):
+    return Report.objects.filter(network=access.network).select_related(
+        "membership__municipality", "requested_by"
+    )
+
+
+def _report(access, pk) -> Report:
+    return access.get(_reports(access), pk=pk)
+
+
+def _may_request_any(access) -> bool:
+    return access.is_moderator or bool(access.own_membership_ids)
+
+
+def _list(request, access, form, status=200):
+    page = Paginator(_reports(access).order_by("-requested_at", "-pk"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "network/reports/list.html",
+        {"access": access, "network": access.network, "page_obj": page, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def report_list(request, network_slug):
+    access = get_access(request.user, network_slug)
+    form = ReportRequestForm(access=access) if _may_request_any(access) else None
+    return _list(request, access, form)
+
+
+@login_required
+@require_POST
+def report_request(request, network_slug):
+    access = get_access(request.user, network_slug)
+    access.require(_may_request_any(access))
+    form = ReportRequestForm(request.POST, access=access)
+    if not form.is_valid():
+        return _list(request, access, form, status=400)
+    membership = form.cleaned_data["membership"]
+    access.require(access.can_request_report(membership))
+    report = request_report(
+        network=access.network,
+        kind=form.cleaned_data["kind"],
+        membership=membership,
+        period=form.period(),
+        requested_by=request.user,
+    )
+    messages.success(request, _("Der Bericht wurde angefordert."))
+    return redirect("network:report_detail", network_slug=access.network.slug, pk=report.pk)
+
+
+@login_required
+@require_GET
+def report_detail(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    report = _report(access, pk)
+    return render(
+        request,
+        "network/reports/detail.html",
+        {
+            "access": access,
+            "network": access.network,
+            "report": report,
+            "can_retry": access.can_request_report(report.membership),
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_status(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    report = _report(access, pk)
+    return render(
+        request,
+        "network/reports/_status.html",
+        {
+            "network": access.network,
+            "report": report,
+            "can_retry": access.can_request_report(report.membership),
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_download(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    report = _report(access, pk)
+    if report.status != Report.Status.DONE or not report.file:
+        raise Http404
+    name = f"{report.get_kind_display()}-{report.reference}.pdf".replace(" ", "-")
+    return FileResponse(
+        report.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )
+
+
+@login_required
+@require_POST
+def report_retry(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    report = _report(access, pk)
+    access.require(access.can_request_report(report.membership))
+    if retry_report(report=report):
+        messages.success(request, _("Der Bericht wird erneut erstellt."))
+    else:
+        messages.error(request, _("Nur fehlgeschlagene Berichte können erneut erstellt werden."))
+    return redirect("network:report_detail", network_slug=access.network.slug, pk=report.pk)
+
+
+@login_required
+@require_GET
+def report_preview(request, network_slug, pk):
+    """The report as HTML, from the same context object the PDF is made of."""
+    access = get_access(request.user, network_slug)
+    report = _report(access, pk)
+    back = reverse("network:report_detail", args=[access.network.slug, report.pk])
+    return HttpResponse(render_report_html(context_for_report(report), preview=True, back_url=back))
