@@ -1,0 +1,67 @@
+"""iCalendar (RFC 5545) feed of a network's meetings, for Outlook, Thunderbird and phones.
+
+Times are written in UTC ("…Z"), which every client understands without a VTIMEZONE
+block. The event UID is the meeting's UUID, so a moved or cancelled meeting updates the
+entry already in the subscriber's calendar instead of adding a second one; SEQUENCE is
+the meeting's version, which grows with every edit.
+"""
+
+from datetime import UTC
+
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from network.models import Meeting
+
+PRODID = "-//KNN-Portal//Termine//DE"
+
+STATUS = {
+    Meeting.Status.PLANNED: "CONFIRMED",
+    Meeting.Status.HELD: "CONFIRMED",
+    Meeting.Status.CANCELLED: "CANCELLED",
+}
+
+
+def meeting_description(meeting) -> str:
+    lines = [meeting.description.strip()] if meeting.description.strip() else []
+    items = list(meeting.agenda_items.all())
+    if items:
+        lines.append("Tagesordnung:")
+        lines.extend(
+            f"{n}. {item.title} ({item.duration_minutes} Min.)"
+            for n, item in enumerate(items, start=1)
+        )
+    if meeting.online_url:
+        lines.append(f"Videokonferenz: {meeting.online_url}")
+    return "\n".join(lines)
+
+
+def build_calendar(*, network, meetings, url_for) -> bytes:
+    """The feed as bytes. `url_for(meeting)` gives the absolute URL of a meeting's page."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", network.name)
+    calendar.add("x-wr-timezone", "Europe/Berlin")
+    stamp = timezone.now().astimezone(UTC)
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", str(meeting.uid))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", meeting.starts_at.astimezone(UTC))
+        event.add("dtend", meeting.ends_at.astimezone(UTC))
+        event.add("summary", meeting.title)
+        event.add("status", STATUS[meeting.status])
+        event.add("sequence", meeting.version)
+        event.add("categories", [str(meeting.get_kind_display())])
+        location = meeting.location or meeting.online_url
+        if location:
+            event.add("location", location)
+        event.add("url", url_for(meeting))
+        description = meeting_description(meeting)
+        if description:
+            event.add("description", description)
+        calendar.add_component(event)
+    return calendar.to_ical()

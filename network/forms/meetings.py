@@ -1,0 +1,246 @@
+"""Forms of the meetings area: meetings, agenda, attendance, minutes, decisions, documents."""
+
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from network.concurrency import VersionedModelForm
+from network.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Meeting,
+    Membership,
+    User,
+)
+from network.models.documents import ALLOWED_DOCUMENT_TYPES
+
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def network_people(network):
+    """Everyone with a role in the network (owners of action items)."""
+    return User.objects.filter(roles__network=network).distinct().order_by("last_name", "email")
+
+
+class MeetingFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Art"), required=False, choices=[("", _("alle Arten")), *Meeting.Kind.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("jeder Status")), *Meeting.Status.choices],
+    )
+
+
+class MeetingForm(VersionedModelForm):
+    online_url = forms.URLField(
+        label=_("Link zur Videokonferenz"), required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "location",
+            "online_url",
+            "participants",
+            "description",
+            "status",
+        ]
+        widgets = {
+            "starts_at": DATETIME_WIDGET,
+            "ends_at": DATETIME_WIDGET,
+            "participants": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = (
+            Membership.objects.filter(network=network)
+            .active()
+            .select_related("municipality")
+            .order_by("municipality__name")
+        )
+        # Cancelling is its own action (a button with a confirmation), not a form value.
+        status = self.fields["status"]
+        status.choices = [c for c in status.choices if c[0] != Meeting.Status.CANCELLED]
+        if not self.instance.pk:
+            del self.fields["status"]
+        if self.instance.pk and self.instance.status == Meeting.Status.CANCELLED:
+            status.choices = Meeting.Status.choices
+
+
+class MinutesForm(VersionedModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["minutes"]
+        widgets = {"minutes": forms.Textarea(attrs={"rows": 16})}
+
+
+class AgendaItemForm(VersionedModelForm):
+    duration_minutes = forms.IntegerField(
+        label=_("Dauer (Minuten)"),
+        min_value=1,
+        max_value=24 * 60,
+        initial=15,
+        error_messages={
+            "invalid": _("Bitte geben Sie die Dauer als ganze Zahl von Minuten an."),
+            "min_value": _("Die Dauer muss mindestens eine Minute betragen."),
+            "max_value": _("Ein Tagesordnungspunkt dauert höchstens 24 Stunden (1440 Minuten)."),
+        },
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "duration_minutes", "presenter", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+
+class AttendanceForm(forms.Form):
+    """One select per invited person: the moderator records attendance in one go."""
+
+    def __init__(self, *args, attendances, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.attendances = list(attendances)
+        for attendance in self.attendances:
+            label = str(attendance.user)
+            if attendance.membership_id:
+                label = f"{label} ({attendance.membership.municipality.name})"
+            self.fields[self.field_name(attendance)] = forms.ChoiceField(
+                label=label, choices=Attendance.Status.choices, initial=attendance.status
+            )
+
+    @staticmethod
+    def field_name(attendance):
+        return f"attendance_{attendance.pk}"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.meeting.starts_at > timezone.now():
+            for attendance in self.attendances:
+                name = self.field_name(attendance)
+                if cleaned.get(name) == Attendance.Status.ATTENDED:
+                    self.add_error(
+                        name,
+                        _("Teilnahme kann erst ab Beginn des Termins erfasst werden."),
+                    )
+        return cleaned
+
+    def statuses(self) -> dict[int, str]:
+        """Attendance id → chosen status."""
+        return {a.pk: self.cleaned_data[self.field_name(a)] for a in self.attendances}
+
+    def rows(self):
+        return [(a, self[self.field_name(a)]) for a in self.attendances]
+
+
+class DecisionForm(VersionedModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+
+class ActionItemForm(VersionedModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["title", "owner", "membership", "due_on", "status"]
+        widgets = {"due_on": DATE_WIDGET}
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = network_people(network)
+        self.fields["membership"].queryset = (
+            Membership.objects.filter(network=network)
+            .select_related("municipality")
+            .order_by("municipality__name")
+        )
+        self.fields["membership"].label_from_instance = lambda m: m.municipality.name
+        self.fields["owner"].label_from_instance = lambda u: str(u)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200)
+    file = forms.FileField(
+        label=_("Datei"),
+        help_text=_("PDF, Office- oder OpenDocument-Datei oder Bild, höchstens %(size)s.")
+        % {"size": filesizeformat(settings.DOCUMENT_MAX_BYTES)},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ",".join(
+            f".{ext}" for ext in ALLOWED_DOCUMENT_TYPES
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        extension = PurePath(upload.name).suffix.lower().lstrip(".")
+        if extension not in ALLOWED_DOCUMENT_TYPES:
+            raise forms.ValidationError(
+                _("Dateien vom Typ „%(ext)s“ sind nicht erlaubt. Erlaubt sind: %(allowed)s.")
+                % {"ext": extension or "?", "allowed": ", ".join(sorted(ALLOWED_DOCUMENT_TYPES))}
+            )
+        if upload.size > settings.DOCUMENT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Die Datei ist %(size)s groß; erlaubt sind höchstens %(max)s.")
+                % {
+                    "size": filesizeformat(upload.size),
+                    "max": filesizeformat(settings.DOCUMENT_MAX_BYTES),
+                }
+            )
+        if upload.size == 0:
+            raise forms.ValidationError(_("Die Datei ist leer."))
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not content_matches(extension, head):
+            raise forms.ValidationError(
+                _(
+                    "Der Inhalt der Datei passt nicht zur Endung „.%(ext)s“. Bitte laden Sie "
+                    "die Originaldatei hoch."
+                )
+                % {"ext": extension}
+            )
+        upload.knn_extension = extension
+        return upload
+
+
+# The first bytes of each allowed type (cheap to check, stops a renamed .exe).
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (doc, xls, ppt)
+_ZIP = b"PK\x03\x04"  # OOXML and ODF are ZIP containers
+MAGIC = {
+    "pdf": (b"%PDF-",),
+    "doc": (_OLE,),
+    "xls": (_OLE,),
+    "ppt": (_OLE,),
+    "docx": (_ZIP,),
+    "xlsx": (_ZIP,),
+    "pptx": (_ZIP,),
+    "odt": (_ZIP,),
+    "ods": (_ZIP,),
+    "odp": (_ZIP,),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "gif": (b"GIF87a", b"GIF89a"),
+}
+
+
+def content_matches(extension: str, head: bytes) -> bool:
+    if extension == "webp":
+        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    return any(head.startswith(magic) for magic in MAGIC.get(extension, ()))

@@ -1,0 +1,160 @@
+"""Writes of the meetings area that touch several rows or models."""
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from network.concurrency import save_versioned
+from network.models import AgendaItem, Attendance, Document, Meeting, Membership, Role
+from network.models.documents import ALLOWED_DOCUMENT_TYPES
+
+
+def meeting_invitees(meeting) -> list[tuple[int, int | None]]:
+    """(user id, membership id or None) of everyone a meeting is for.
+
+    Moderators and experts of the network, and the coordinators and staff of the
+    participating members (all active members when the meeting names none). Observers
+    read along but are not invited.
+    """
+    participant_ids = list(meeting.participants.values_list("pk", flat=True))
+    if not participant_ids:
+        participant_ids = list(
+            Membership.objects.filter(network_id=meeting.network_id)
+            .active()
+            .values_list("pk", flat=True)
+        )
+    roles = Role.objects.filter(network_id=meeting.network_id).filter(
+        Q(kind__in=[Role.Kind.MODERATOR, Role.Kind.EXPERT])
+        | Q(kind__in=Role.MEMBER_KINDS, membership_id__in=participant_ids)
+    )
+    invitees: dict[int, int | None] = {}
+    for user_id, membership_id in roles.values_list("user_id", "membership_id").order_by("pk"):
+        # A person with several roles is invited once, for the first member they work for.
+        if invitees.get(user_id) is None:
+            invitees[user_id] = membership_id
+    return list(invitees.items())
+
+
+@transaction.atomic
+def meeting_invite(*, meeting) -> int:
+    """Create an invitation (Attendance "invited") for everyone not yet on the list.
+
+    Returns the number of new invitations; running it again after adding members invites
+    only the new people.
+    """
+    already = set(meeting.attendances.values_list("user_id", flat=True))
+    new = [
+        Attendance(meeting=meeting, user_id=user_id, membership_id=membership_id)
+        for user_id, membership_id in meeting_invitees(meeting)
+        if user_id not in already
+    ]
+    for attendance in new:
+        attendance.full_clean(validate_unique=False, validate_constraints=False)
+    bulk_create_with_history(new, Attendance)
+    return len(new)
+
+
+@transaction.atomic
+def attendance_respond(*, meeting, user, membership_id, status) -> Attendance:
+    """A person registers for (or excuses themselves from) an upcoming meeting."""
+    assert status in (Attendance.Status.REGISTERED, Attendance.Status.EXCUSED)
+    attendance, _created = Attendance.objects.select_for_update().get_or_create(
+        meeting=meeting, user=user, defaults={"membership_id": membership_id}
+    )
+    attendance.status = status
+    attendance.full_clean(validate_unique=False, validate_constraints=False)
+    attendance.save(update_fields=["status"])
+    return attendance
+
+
+@transaction.atomic
+def attendance_record(*, meeting, statuses: dict[int, str]) -> int:
+    """Store the moderator's attendance list in one go; returns how many rows changed.
+
+    A planned meeting whose start has passed is marked as held at the same time.
+    """
+    rows = list(meeting.attendances.select_for_update().filter(pk__in=statuses))
+    changed = [row for row in rows if row.status != statuses[row.pk]]
+    for row in changed:
+        row.status = statuses[row.pk]
+        row.full_clean(validate_unique=False, validate_constraints=False)
+    if changed:
+        bulk_update_with_history(changed, Attendance, ["status"])
+    if meeting.status == Meeting.Status.PLANNED and meeting.starts_at <= timezone.now():
+        meeting.status = Meeting.Status.HELD
+        save_versioned(meeting, loaded_version=meeting.version, update_fields=["status"])
+    return len(changed)
+
+
+def meeting_cancel(*, meeting) -> Meeting:
+    meeting.status = Meeting.Status.CANCELLED
+    return save_versioned(meeting, loaded_version=meeting.version, update_fields=["status"])
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting, item) -> AgendaItem:
+    """Append `item` (unsaved) at the end of the meeting's agenda."""
+    last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
+    item.meeting = meeting
+    item.position = 0 if last is None else last + 1
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def agenda_item_move(*, item, direction: str) -> bool:
+    """Swap `item` with its neighbour ("up" or "down"); False when it is already at the end.
+
+    Positions are renumbered 0…n-1 on the way, so gaps and ties left by deletions or by
+    older data never make a move jump over an item.
+    """
+    items = list(
+        AgendaItem.objects.select_for_update()
+        .filter(meeting_id=item.meeting_id)
+        .order_by("position", "pk")
+    )
+    index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(items):
+        return False
+    items[index], items[target] = items[target], items[index]
+    for position, other in enumerate(items):
+        if other.position != position:
+            other.position = position
+            other.version += 1
+            other.save(update_fields=["position", "version"])
+    return True
+
+
+def agenda_item_delete(*, item) -> None:
+    item.delete()
+
+
+@transaction.atomic
+def document_upload(*, meeting, upload, title, user) -> Document:
+    """Attach an uploaded file (already checked by DocumentForm) to a meeting."""
+    extension = getattr(upload, "knn_extension", upload.name.rsplit(".", 1)[-1].lower())
+    document = Document(
+        network_id=meeting.network_id,
+        meeting=meeting,
+        title=title,
+        original_name=upload.name[-255:],
+        content_type=ALLOWED_DOCUMENT_TYPES[extension],
+        size=upload.size,
+        uploaded_by=user,
+    )
+    document.file = upload
+    # The stored name comes from document_path; the upload's own name may be long.
+    document.full_clean(exclude=["file"])
+    document.save()
+    return document
+
+
+def document_delete(*, document) -> None:
+    """Delete the record, then (once committed) the stored file."""
+    name, storage = document.file.name, document.file.storage
+    with transaction.atomic():
+        document.delete()
+        transaction.on_commit(lambda: storage.delete(name))

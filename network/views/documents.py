@@ -1,0 +1,91 @@
+"""Documents attached to meetings: upload, permission-checked download, delete.
+
+Files are never served from a public media URL; every download passes the network's
+access check and goes out as an attachment with the stored (allow-listed) content type.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from network.access import get_access
+from network.forms.meetings import DocumentForm
+from network.models import Document, Meeting
+from network.services import meetings as services
+
+
+def _meeting(access, pk):
+    return access.get(Meeting.objects.filter(network=access.network), pk=pk)
+
+
+def _document(access, meeting, document_pk):
+    return access.get(
+        Document.objects.filter(network=access.network, meeting=meeting), pk=document_pk
+    )
+
+
+def _documents_url(meeting):
+    return (
+        reverse("network:meeting_detail", args=[meeting.network.slug, meeting.pk])
+        + "#documents-heading"
+    )
+
+
+@login_required
+def document_upload(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    access.require(access.can_edit_meeting_content())
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        services.document_upload(
+            meeting=meeting,
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+            user=request.user,
+        )
+        messages.success(request, _("Das Dokument wurde hochgeladen."))
+        return redirect(_documents_url(meeting))
+    return render(
+        request,
+        "network/documents/document_form.html",
+        {"access": access, "network": access.network, "form": form, "meeting": meeting},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def document_download(request, network_slug, pk, document_pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    document = _document(access, meeting, document_pk)
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def document_delete(request, network_slug, pk, document_pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    document = _document(access, meeting, document_pk)
+    access.require(access.can_edit_meeting_content())
+    services.document_delete(document=document)
+    messages.success(request, _("Das Dokument wurde gelöscht."))
+    return redirect(_documents_url(meeting))

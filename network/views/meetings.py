@@ -1,0 +1,584 @@
+"""Meetings: list, detail, edit, agenda, invitations, attendance, minutes, decisions, action
+items, the iCalendar feed and its subscription page."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from network.access import get_access
+from network.calendar import build_calendar
+from network.forms.meetings import (
+    ActionItemForm,
+    AgendaItemForm,
+    AttendanceForm,
+    DecisionForm,
+    DocumentForm,
+    MeetingFilterForm,
+    MeetingForm,
+    MinutesForm,
+)
+from network.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Document,
+    Meeting,
+    Role,
+)
+from network.services import meetings as services
+from network.views.history import render_history
+
+PAST_PAGE_SIZE = 20
+
+
+# --- lookups, always scoped by the network ------------------------------------------------
+
+
+def _meeting(access, pk, queryset=None):
+    queryset = queryset if queryset is not None else Meeting.objects.all()
+    return access.get(queryset.filter(network=access.network), pk=pk)
+
+
+def _detail_url(meeting):
+    return reverse("network:meeting_detail", args=[meeting.network.slug, meeting.pk])
+
+
+def _keep_conflict_version(form):
+    """After a conflict the form is shown again; saving it once more is a deliberate
+    overwrite of the current state, so it now carries the current version."""
+    if form.conflict is not None:
+        form.data = form.data.copy()
+        form.data["loaded_version"] = form.conflict.current.version
+
+
+def _participation(access, meeting, participant_ids):
+    """The membership a user would attend `meeting` for, and whether they may at all.
+
+    Moderators and experts take part in every meeting (for no member); coordinators and
+    staff when their member takes part; observers only read.
+    """
+    if access.is_moderator or access.is_expert:
+        return True, None
+    own = sorted(access.own_membership_ids)
+    eligible = [pk for pk in own if not participant_ids or pk in participant_ids]
+    return (bool(eligible), eligible[0] if eligible else None)
+
+
+# --- list and detail -------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request, network_slug):
+    access = get_access(request.user, network_slug)
+    network = access.network
+    filters = MeetingFilterForm(request.GET or None)
+    meetings = Meeting.objects.filter(network=network).prefetch_related(
+        Prefetch("participants", queryset=network.memberships.select_related("municipality"))
+    )
+    if filters.is_valid():
+        if filters.cleaned_data["kind"]:
+            meetings = meetings.filter(kind=filters.cleaned_data["kind"])
+        if filters.cleaned_data["status"]:
+            meetings = meetings.filter(status=filters.cleaned_data["status"])
+    now = timezone.now()
+    upcoming = meetings.filter(ends_at__gte=now).order_by("starts_at")
+    past = Paginator(meetings.filter(ends_at__lt=now).order_by("-starts_at"), PAST_PAGE_SIZE)
+    page = past.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "network/meetings/meeting_list.html",
+        {
+            "access": access,
+            "network": network,
+            "filters": filters,
+            "upcoming": upcoming,
+            "page_obj": page,
+            "query": query.urlencode(),
+            "can_manage": access.can_manage_network(),
+        },
+    )
+
+
+@login_required
+def meeting_detail(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(
+        access,
+        pk,
+        Meeting.objects.select_related("network").prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=access.network.memberships.select_related("municipality"),
+            ),
+            "agenda_items",
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related(
+                    "user", "membership__municipality"
+                ).order_by("membership__municipality__name", "user__last_name", "user__email"),
+            ),
+            Prefetch(
+                "decisions",
+                queryset=Decision.objects.prefetch_related(
+                    Prefetch(
+                        "action_items",
+                        queryset=ActionItem.objects.select_related(
+                            "owner", "membership__municipality"
+                        ),
+                    )
+                ),
+            ),
+            Prefetch("documents", queryset=meeting_documents()),
+        ),
+    )
+    agenda = list(meeting.agenda_items.all())
+    agenda_minutes = sum(item.duration_minutes for item in agenda)
+    attendances = list(meeting.attendances.all())
+    mine = next((a for a in attendances if a.user_id == request.user.pk), None)
+    participant_ids = {m.pk for m in meeting.participants.all()}
+    may_take_part, _membership_id = _participation(access, meeting, participant_ids)
+    counts = {status: 0 for status, _label in Attendance.Status.choices}
+    for attendance in attendances:
+        counts[attendance.status] += 1
+    return render(
+        request,
+        "network/meetings/meeting_detail.html",
+        {
+            "access": access,
+            "network": access.network,
+            "meeting": meeting,
+            "agenda": agenda,
+            "agenda_minutes": agenda_minutes,
+            "agenda_too_long": agenda_minutes > meeting.duration_minutes,
+            "attendances": attendances,
+            "attendance_counts": [
+                (label, counts[status]) for status, label in Attendance.Status.choices
+            ],
+            "my_attendance": mine,
+            "can_respond": may_take_part
+            and meeting.status == Meeting.Status.PLANNED
+            and meeting.starts_at > timezone.now(),
+            "can_manage": access.can_manage_network(),
+            "can_edit_content": access.can_edit_meeting_content(),
+            "document_form": DocumentForm() if access.can_edit_meeting_content() else None,
+        },
+    )
+
+
+def meeting_documents():
+    return Document.objects.select_related("uploaded_by").order_by("title", "pk")
+
+
+# --- create, edit, cancel -----------------------------------------------------------------
+
+
+@login_required
+def meeting_create(request, network_slug):
+    access = get_access(request.user, network_slug)
+    access.require(access.can_manage_network())
+    meeting = Meeting(network=access.network)
+    form = MeetingForm(request.POST or None, instance=meeting, network=access.network)
+    if request.method == "POST" and form.is_valid():
+        meeting = form.save_checked()
+        messages.success(request, _("Der Termin wurde angelegt."))
+        return redirect(_detail_url(meeting))
+    return render(
+        request,
+        "network/meetings/meeting_form.html",
+        {"access": access, "network": access.network, "form": form, "meeting": None},
+    )
+
+
+@login_required
+def meeting_edit(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    access.require(access.can_manage_network())
+    form = MeetingForm(request.POST or None, instance=meeting, network=access.network)
+    if request.method == "POST" and form.is_valid():
+        if form.save_checked():
+            messages.success(request, _("Der Termin wurde gespeichert."))
+            return redirect(_detail_url(meeting))
+        _keep_conflict_version(form)
+    return render(
+        request,
+        "network/meetings/meeting_form.html",
+        {"access": access, "network": access.network, "form": form, "meeting": meeting},
+    )
+
+
+@login_required
+@require_POST
+def meeting_cancel(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    access.require(access.can_manage_network())
+    if meeting.status != Meeting.Status.CANCELLED:
+        services.meeting_cancel(meeting=meeting)
+        messages.success(request, _("Der Termin wurde abgesagt."))
+    return redirect(_detail_url(meeting))
+
+
+@login_required
+def meeting_history(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    return render_history(request, access, meeting, back_url=_detail_url(meeting))
+
+
+# --- agenda -------------------------------------------------------------------------------
+
+
+def _agenda_item(access, meeting, item_pk):
+    return get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
+
+
+@login_required
+def agenda_item_create(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    access.require(access.can_manage_network())
+    form = AgendaItemForm(request.POST or None, instance=AgendaItem(meeting=meeting))
+    if request.method == "POST" and form.is_valid():
+        services.agenda_item_add(meeting=meeting, item=form.save(commit=False))
+        messages.success(request, _("Der Tagesordnungspunkt wurde hinzugefügt."))
+        if "add_another" in request.POST:
+            return redirect(
+                reverse("network:agenda_item_create", args=[access.network.slug, meeting.pk])
+            )
+        return redirect(_detail_url(meeting) + "#agenda-heading")
+    return render(
+        request,
+        "network/meetings/agenda_item_form.html",
+        {"access": access, "network": access.network, "form": form, "meeting": meeting},
+    )
+
+
+@login_required
+def agenda_item_edit(request, network_slug, pk, item_pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    item = _agenda_item(access, meeting, item_pk)
+    access.require(access.can_manage_network())
+    form = AgendaItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        if form.save_checked():
+            messages.success(request, _("Der Tagesordnungspunkt wurde gespeichert."))
+            return redirect(_detail_url(meeting) + "#agenda-heading")
+        _keep_conflict_version(form)
+    return render(
+        request,
+        "network/meetings/agenda_item_form.html",
+        {
+            "access": access,
+            "network": access.network,
+            "form": form,
+            "meeting": meeting,
+            "item": item,
+        },
+    )
+
+
+@login_required
+@require_POST
+def agenda_item_delete(request, network_slug, pk, item_pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    item = _agenda_item(access, meeting, item_pk)
+    access.require(access.can_manage_network())
+    services.agenda_item_delete(item=item)
+    messages.success(request, _("Der Tagesordnungspunkt wurde entfernt."))
+    return redirect(_detail_url(meeting) + "#agenda-heading")
+
+
+@login_required
+@require_POST
+def agenda_item_move(request, network_slug, pk, item_pk, direction):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    item = _agenda_item(access, meeting, item_pk)
+    access.require(access.can_manage_network())
+    services.agenda_item_move(item=item, direction={"hoch": "up", "runter": "down"}[direction])
+    return redirect(_detail_url(meeting) + "#agenda-heading")
+
+
+# --- invitations and attendance -----------------------------------------------------------
+
+
+@login_required
+@require_POST
+def meeting_invite(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    access.require(access.can_manage_network())
+    if meeting.status == Meeting.Status.CANCELLED:
+        messages.error(request, _("Zu einem abgesagten Termin kann nicht eingeladen werden."))
+    else:
+        count = services.meeting_invite(meeting=meeting)
+        messages.success(
+            request,
+            _("%(count)d Personen wurden eingeladen.") % {"count": count}
+            if count
+            else _("Alle Beteiligten sind bereits eingeladen."),
+        )
+    return redirect(_detail_url(meeting) + "#attendance-heading")
+
+
+@login_required
+@require_POST
+def attendance_respond(request, network_slug, pk):
+    """The logged-in person registers for, or excuses themselves from, a meeting."""
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    participant_ids = set(meeting.participants.values_list("pk", flat=True))
+    may_take_part, membership_id = _participation(access, meeting, participant_ids)
+    access.require(may_take_part)
+    status = request.POST.get("status")
+    if status not in (Attendance.Status.REGISTERED, Attendance.Status.EXCUSED):
+        messages.error(request, _("Bitte wählen Sie „Anmelden“ oder „Entschuldigen“."))
+    elif meeting.status != Meeting.Status.PLANNED or meeting.starts_at <= timezone.now():
+        messages.error(request, _("Für diesen Termin sind keine Anmeldungen mehr möglich."))
+    else:
+        services.attendance_respond(
+            meeting=meeting, user=request.user, membership_id=membership_id, status=status
+        )
+        messages.success(
+            request,
+            _("Sie sind angemeldet.")
+            if status == Attendance.Status.REGISTERED
+            else _("Sie sind entschuldigt."),
+        )
+    return redirect(_detail_url(meeting) + "#attendance-heading")
+
+
+@login_required
+def attendance_record(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    access.require(access.can_manage_network())
+    attendances = meeting.attendances.select_related("user", "membership__municipality").order_by(
+        "membership__municipality__name", "user__last_name", "user__email"
+    )
+    form = AttendanceForm(request.POST or None, attendances=attendances, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        services.attendance_record(meeting=meeting, statuses=form.statuses())
+        messages.success(request, _("Die Teilnahme wurde gespeichert."))
+        return redirect(_detail_url(meeting) + "#attendance-heading")
+    return render(
+        request,
+        "network/meetings/attendance_form.html",
+        {"access": access, "network": access.network, "form": form, "meeting": meeting},
+    )
+
+
+# --- minutes, decisions, action items -----------------------------------------------------
+
+
+@login_required
+def minutes_edit(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    access.require(access.can_edit_meeting_content())
+    form = MinutesForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        if form.save_checked():
+            messages.success(request, _("Das Protokoll wurde gespeichert."))
+            return redirect(_detail_url(meeting) + "#minutes-heading")
+        _keep_conflict_version(form)
+    return render(
+        request,
+        "network/meetings/minutes_form.html",
+        {"access": access, "network": access.network, "form": form, "meeting": meeting},
+    )
+
+
+@login_required
+def decision_create(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    access.require(access.can_edit_meeting_content())
+    form = DecisionForm(request.POST or None, instance=Decision(meeting=meeting))
+    if request.method == "POST" and form.is_valid():
+        form.save_checked()
+        messages.success(request, _("Der Beschluss wurde festgehalten."))
+        return redirect(_detail_url(meeting) + "#decisions-heading")
+    return render(
+        request,
+        "network/meetings/decision_form.html",
+        {"access": access, "network": access.network, "form": form, "meeting": meeting},
+    )
+
+
+@login_required
+def action_item_create(request, network_slug, pk, decision_pk):
+    access = get_access(request.user, network_slug)
+    meeting = _meeting(access, pk)
+    decision = get_object_or_404(Decision, meeting=meeting, pk=decision_pk)
+    access.require(access.can_edit_meeting_content())
+    item = ActionItem(network=access.network, decision=decision)
+    form = ActionItemForm(request.POST or None, instance=item, network=access.network)
+    if request.method == "POST" and form.is_valid():
+        form.save_checked()
+        messages.success(request, _("Die Aufgabe wurde angelegt."))
+        return redirect(_detail_url(meeting) + "#decisions-heading")
+    return render(
+        request,
+        "network/meetings/action_item_form.html",
+        {
+            "access": access,
+            "network": access.network,
+            "form": form,
+            "meeting": meeting,
+            "decision": decision,
+        },
+    )
+
+
+def _action_items(network):
+    return ActionItem.objects.filter(network=network).select_related(
+        "owner", "membership__municipality", "decision__meeting"
+    )
+
+
+@login_required
+def action_item_list(request, network_slug):
+    access = get_access(request.user, network_slug)
+    status = request.GET.get("status", ActionItem.Status.OPEN)
+    if status not in {*ActionItem.Status.values, "all"}:
+        status = ActionItem.Status.OPEN
+    items = _action_items(access.network).order_by("due_on", "pk")
+    if status != "all":
+        items = items.filter(status=status)
+    today = timezone.localdate()
+    rows = [
+        (item, item.status == ActionItem.Status.OPEN and item.due_on and item.due_on < today)
+        for item in items
+    ]
+    return render(
+        request,
+        "network/meetings/action_item_list.html",
+        {
+            "access": access,
+            "network": access.network,
+            "rows": rows,
+            "status": status,
+            "statuses": [*ActionItem.Status.choices, ("all", _("alle"))],
+            "overdue_count": sum(1 for _item, overdue in rows if overdue),
+        },
+    )
+
+
+def _may_edit_action_item(access, item) -> bool:
+    return access.can_edit_meeting_content() or item.owner_id == access.user.pk
+
+
+@login_required
+def action_item_edit(request, network_slug, item_pk):
+    access = get_access(request.user, network_slug)
+    item = access.get(_action_items(access.network), pk=item_pk)
+    access.require(_may_edit_action_item(access, item))
+    form = ActionItemForm(request.POST or None, instance=item, network=access.network)
+    if request.method == "POST" and form.is_valid():
+        if form.save_checked():
+            messages.success(request, _("Die Aufgabe wurde gespeichert."))
+            return redirect("network:action_item_list", network_slug=access.network.slug)
+        _keep_conflict_version(form)
+    return render(
+        request,
+        "network/meetings/action_item_form.html",
+        {
+            "access": access,
+            "network": access.network,
+            "form": form,
+            "item": item,
+            "decision": item.decision,
+            "meeting": item.decision.meeting if item.decision else None,
+        },
+    )
+
+
+@login_required
+def action_item_history(request, network_slug, item_pk):
+    access = get_access(request.user, network_slug)
+    item = access.get(_action_items(access.network), pk=item_pk)
+    return render_history(
+        request,
+        access,
+        item,
+        back_url=reverse("network:action_item_list", args=[access.network.slug]),
+    )
+
+
+# --- iCalendar ----------------------------------------------------------------------------
+
+
+@login_required
+def calendar_subscribe(request, network_slug):
+    """Shows the personal feed URL; POST renews the token, so the old URL stops working."""
+    access = get_access(request.user, network_slug)
+    if request.method == "POST":
+        request.user.renew_calendar_token()
+        messages.success(
+            request,
+            _(
+                "Die Kalender-Adresse wurde erneuert. "
+                "Die bisherige Adresse funktioniert nicht mehr."
+            ),
+        )
+        return redirect("network:calendar_subscribe", network_slug=access.network.slug)
+    feed_url = request.build_absolute_uri(
+        reverse("network:calendar_feed", args=[access.network.slug, request.user.calendar_token])
+    )
+    return render(
+        request,
+        "network/meetings/calendar_subscribe.html",
+        {
+            "access": access,
+            "network": access.network,
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+        },
+    )
+
+
+@require_GET
+@never_cache
+def calendar_feed(request, network_slug, token):
+    """The network's meetings as iCalendar; the secret token stands in for a login."""
+    role = (
+        Role.objects.filter(
+            network__slug=network_slug, user__calendar_token=token, user__is_active=True
+        )
+        .select_related("network")
+        .first()
+    )
+    if role is None or not token:
+        raise Http404
+    network = role.network
+    meetings = (
+        Meeting.objects.filter(network=network)
+        .prefetch_related("agenda_items")
+        .order_by("starts_at")
+    )
+    body = build_calendar(
+        network=network,
+        meetings=meetings,
+        url_for=lambda m: request.build_absolute_uri(
+            reverse("network:meeting_detail", args=[network.slug, m.pk])
+        ),
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{network.slug}.ics"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
