@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class BuildingConfig(AppConfig):
     name = "building"
     verbose_name = _("Nachhaltiges Bauen")
+    nav_links = [("building:project_list", _("Bauen"))]
+    progress_sections = ["building.progress.BuildingSection"]
+    demo_seeders = ["building.demo.seed"]
+    scale_generators = ["building.scale.generate"]

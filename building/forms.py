@@ -1,0 +1,295 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from network.concurrency import VersionedModelForm
+
+from . import services
+from .models import (
+    BoardCriterion,
+    BuildingProject,
+    BuildingSettings,
+    CriteriaGroup,
+    EnergyUse,
+    Guideline,
+    RatingLevel,
+    ScoringBoard,
+    Variant,
+)
+from .presets import PRESET_CHOICES
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectForm(VersionedModelForm):
+    class Meta:
+        model = BuildingProject
+        fields = [
+            "membership",
+            "name",
+            "address",
+            "use",
+            "kind",
+            "phase",
+            "gross_floor_area_m2",
+            "roof_area_m2",
+            "roof_renewal",
+            "solar_area_m2",
+            "pv_peak_kw",
+            "in_new_development_area",
+            "application_date",
+            "construction_start",
+            "heating",
+            "heating_replaced",
+            "renewable_heat_share_pct",
+            "budget_eur",
+            "publicly_owned",
+            "description",
+        ]
+        widgets = {
+            "application_date": DATE,
+            "construction_start": DATE,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, memberships=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["membership"]  # a project stays with its member
+        else:
+            self.fields["membership"].queryset = memberships
+            self.fields["membership"].label_from_instance = lambda m: m.municipality.name
+            if len(memberships) == 1:
+                self.fields["membership"].initial = memberships[0].pk
+
+
+class SettingsForm(VersionedModelForm):
+    class Meta:
+        model = BuildingSettings
+        fields = [
+            "discount_rate_pct",
+            "period_years",
+            "co2_price_eur_per_t",
+            "co2_price_escalation_pct",
+        ]
+
+
+class BoardCreateForm(forms.Form):
+    preset = forms.ChoiceField(label=_("Vorlage"), choices=PRESET_CHOICES, required=False)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("Leer lassen, um den Namen der Vorlage zu übernehmen."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("preset") and not data.get("name"):
+            raise ValidationError({"name": _("Bitte einen Namen für das leere Raster angeben.")})
+        return data
+
+
+class BoardForm(VersionedModelForm):
+    class Meta:
+        model = ScoringBoard
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class GroupForm(VersionedModelForm):
+    class Meta:
+        model = CriteriaGroup
+        fields = ["code", "name", "weight_pct", "in_group_minimums", "position"]
+
+
+class CriterionForm(VersionedModelForm):
+    class Meta:
+        model = BoardCriterion
+        fields = [
+            "group",
+            "code",
+            "name",
+            "factor",
+            "target",
+            "reference",
+            "threshold",
+            "minimum_points",
+            "position",
+        ]
+        widgets = {
+            n: forms.Textarea(attrs={"rows": 2}) for n in ("target", "reference", "threshold")
+        }
+
+    def __init__(self, *args, board, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = board.groups.all()
+
+
+class LevelForm(VersionedModelForm):
+    class Meta:
+        model = RatingLevel
+        fields = ["name", "min_total_pct", "min_group_pct"]
+
+    def clean_min_total_pct(self):
+        value = self.cleaned_data.get("min_total_pct")
+        if value is None:
+            raise ValidationError(
+                _(
+                    "Bitte einen Mindest-Gesamterfüllungsgrad angeben: eine Stufe ohne Schwelle "
+                    "kann nicht vergeben werden."
+                )
+            )
+        return value
+
+
+class ScoreForm(forms.Form):
+    """Points, justification and evidence for every criterion of the board at once."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, criteria, scores, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            score = scores.get(criterion.pk)
+            self.fields[f"points_{criterion.pk}"] = forms.IntegerField(
+                label=_("Punkte (0–100)"),
+                min_value=0,
+                max_value=100,
+                required=False,
+                initial=score.points if score else None,
+                error_messages={
+                    "min_value": _("Bitte 0 bis 100 Punkte vergeben."),
+                    "max_value": _("Bitte 0 bis 100 Punkte vergeben."),
+                    "invalid": _("Bitte eine ganze Zahl von 0 bis 100 eingeben."),
+                },
+            )
+            self.fields[f"justification_{criterion.pk}"] = forms.CharField(
+                label=_("Begründung"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=score.justification if score else "",
+            )
+            self.fields[f"evidence_{criterion.pk}"] = forms.FileField(
+                label=_("Nachweis hochladen"), required=False
+            )
+
+    def clean(self):
+        data = super().clean()
+        for criterion in self.criteria:
+            upload = data.get(f"evidence_{criterion.pk}")
+            if upload:
+                try:
+                    services.validate_upload(upload)
+                except ValidationError as error:
+                    self.add_error(f"evidence_{criterion.pk}", error)
+                if data.get(f"points_{criterion.pk}") is None:
+                    self.add_error(
+                        f"points_{criterion.pk}",
+                        _("Ein Nachweis gehört zu einem Punktwert: bitte Punkte vergeben."),
+                    )
+        return data
+
+    def entries(self):
+        return {
+            c.pk: (
+                self.cleaned_data.get(f"points_{c.pk}"),
+                self.cleaned_data.get(f"justification_{c.pk}", "").strip(),
+            )
+            for c in self.criteria
+        }
+
+    def evidence(self):
+        return {
+            c.pk: [self.cleaned_data[f"evidence_{c.pk}"]]
+            for c in self.criteria
+            if self.cleaned_data.get(f"evidence_{c.pk}")
+        }
+
+
+class VariantForm(VersionedModelForm):
+    class Meta:
+        model = Variant
+        fields = [
+            "name",
+            "is_reference",
+            "investment_eur",
+            "lifetime_years",
+            "maintenance_eur_per_year",
+            "maintenance_escalation_pct",
+        ]
+
+    def clean_is_reference(self):
+        value = self.cleaned_data["is_reference"]
+        project = self.instance.project
+        if (
+            value
+            and project.variants.filter(is_reference=True).exclude(pk=self.instance.pk).exists()
+        ):
+            raise ValidationError(_("Das Vorhaben hat schon eine Referenzvariante."))
+        return value
+
+
+class EnergyUseForm(forms.ModelForm):
+    class Meta:
+        model = EnergyUse
+        fields = [
+            "carrier",
+            "kwh_per_year",
+            "price_eur_per_kwh",
+            "escalation_pct",
+            "emission_kg_per_kwh",
+        ]
+
+
+EnergyUseFormSet = inlineformset_factory(
+    Variant, EnergyUse, form=EnergyUseForm, extra=2, can_delete=True, max_num=10
+)
+
+
+class GuidelineForm(VersionedModelForm):
+    class Meta:
+        model = Guideline
+        fields = ["title", "summary", "body", "status", "criteria"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 14}),
+            "criteria": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, network, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].queryset = (
+            BoardCriterion.objects.filter(
+                group__board__network=network,
+                group__board__status__in=[ScoringBoard.Status.ACTIVE, ScoringBoard.Status.DRAFT],
+            )
+            .select_related("group__board")
+            .order_by("group__board__name", "group__board__revision", "group__position", "position")
+        )
+        self.fields["criteria"].label_from_instance = lambda c: (
+            f"{c.group.board.name} v{c.group.board.revision}: {c}"
+        )
+        self._previous_status = self.instance.status if self.instance.pk else None
+
+    def save_checked(self, commit=True):
+        instance = self.instance
+        if instance.pk:
+            instance.revision += 1
+        if instance.status == Guideline.Status.PUBLISHED and (
+            self._previous_status != Guideline.Status.PUBLISHED or instance.published_at is None
+        ):
+            instance.published_at = timezone.now()
+        return super().save_checked(commit=commit)
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Titel"), max_length=200, required=False)
+    file = forms.FileField(label=_("Datei"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        services.validate_upload(upload)
+        return upload

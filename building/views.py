@@ -1,0 +1,765 @@
+"""Views of the building area. Every view resolves the user's access to the network first
+(404 for outsiders) and looks objects up only inside that network."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from network.access import get_access
+from network.concurrency import EditConflict
+from network.models import Document, Membership
+
+from . import presentation, services
+from .filters import ProjectFilter
+from .forms import (
+    BoardCreateForm,
+    BoardForm,
+    CriterionForm,
+    DocumentForm,
+    EnergyUseFormSet,
+    GroupForm,
+    GuidelineForm,
+    LevelForm,
+    ProjectForm,
+    ScoreForm,
+    SettingsForm,
+    VariantForm,
+)
+from .models import (
+    Assessment,
+    BoardCriterion,
+    BuildingProject,
+    BuildingSettings,
+    CriteriaGroup,
+    EnergyUse,
+    Guideline,
+    RatingLevel,
+    ScoringBoard,
+    Variant,
+)
+from .rendering import render_markdown
+
+# --- lookups scoped to the network ------------------------------------------------------
+
+
+def _projects(access):
+    return BuildingProject.objects.of_network(access.network).select_related(
+        "membership__municipality", "membership__network"
+    )
+
+
+def _project(access, pk):
+    return access.get(_projects(access), pk=pk)
+
+
+def _board(access, pk):
+    return access.get(ScoringBoard.objects.filter(network=access.network), pk=pk)
+
+
+def _assessment(access, pk):
+    return access.get(
+        Assessment.objects.of_network(access.network).select_related(
+            "board",
+            "project__membership__municipality",
+            "project__membership__network",
+            "finalised_by",
+        ),
+        pk=pk,
+    )
+
+
+def _ctx(access, **extra):
+    return {"access": access, "network": access.network, **extra}
+
+
+def _editable_memberships(access):
+    members = Membership.objects.filter(network=access.network).select_related(
+        "municipality", "network"
+    )
+    return [m for m in members if access.can_edit_membership(m)]
+
+
+# --- projects ------------------------------------------------------------------------------
+
+
+@login_required
+def project_list(request, network_slug):
+    access = get_access(request.user, network_slug)
+    projects = _projects(access).select_related("latest_assessment__board")
+    filterset = ProjectFilter(request.GET or None, queryset=projects, network=access.network)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "building/project_list.html",
+        _ctx(
+            access,
+            filter=filterset,
+            page_obj=page,
+            query=query.urlencode(),
+            can_create=bool(_editable_memberships(access)),
+        ),
+    )
+
+
+@login_required
+def project_create(request, network_slug):
+    access = get_access(request.user, network_slug)
+    memberships = _editable_memberships(access)
+    access.require(bool(memberships))
+    queryset = Membership.objects.filter(pk__in=[m.pk for m in memberships]).select_related(
+        "municipality"
+    )
+    form = ProjectForm(request.POST or None, memberships=queryset)
+    if request.method == "POST" and form.is_valid():
+        access.require(access.can_edit_membership(form.cleaned_data["membership"]))
+        with transaction.atomic():
+            project = form.save()
+            services.project_refresh(project=project)
+        messages.success(request, _("Das Bauvorhaben wurde angelegt."))
+        return redirect("building:project_detail", network_slug, project.pk)
+    return render(request, "building/project_form.html", _ctx(access, form=form, project=None))
+
+
+@login_required
+def project_detail(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    project = _project(access, pk)
+    assessments = project.assessments.select_related("board").order_by("-created_at")
+    variants = project.variants.prefetch_related("energy_uses")
+    settings_obj = BuildingSettings.for_network(access.network)
+    active_boards = ScoringBoard.objects.filter(network=access.network).active()
+    return render(
+        request,
+        "building/project_detail.html",
+        _ctx(
+            access,
+            project=project,
+            legal_results=project.legal_results(),
+            assessments=assessments,
+            table=presentation.variant_table(variants, settings_obj.assumptions()),
+            settings_obj=settings_obj,
+            active_boards=[
+                b for b in active_boards if not any(a.board_id == b.pk for a in assessments)
+            ],
+            can_edit=access.can_edit_membership(project.membership),
+        ),
+    )
+
+
+@login_required
+def project_edit(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    project = _project(access, pk)
+    access.require(access.can_edit_membership(project.membership))
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save_checked()
+            if saved is not None:
+                services.project_refresh(project=saved)
+        if saved is not None:
+            messages.success(request, _("Das Bauvorhaben wurde gespeichert."))
+            return redirect("building:project_detail", network_slug, project.pk)
+    return render(request, "building/project_form.html", _ctx(access, form=form, project=project))
+
+
+# --- economics --------------------------------------------------------------------------------
+
+
+@login_required
+def project_economics(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    project = _project(access, pk)
+    settings_obj = BuildingSettings.for_network(access.network)
+    table = presentation.variant_table(
+        project.variants.prefetch_related("energy_uses"), settings_obj.assumptions()
+    )
+    return render(
+        request,
+        "building/economics.html",
+        _ctx(
+            access,
+            project=project,
+            table=table,
+            sensitivity=table.sensitivity() if table else [],
+            settings_obj=settings_obj,
+            can_edit=access.can_edit_membership(project.membership),
+        ),
+    )
+
+
+def _variant_form(request, access, project, variant):
+    access.require(access.can_edit_membership(project.membership))
+    variant = variant or Variant(project=project)
+    form = VariantForm(request.POST or None, instance=variant)
+    formset = EnergyUseFormSet(
+        request.POST or None,
+        instance=variant,
+        queryset=EnergyUse.objects.filter(variant=variant)
+        if variant.pk
+        else EnergyUse.objects.none(),
+        prefix="energy",
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        with transaction.atomic():
+            saved = form.save_checked()
+            if saved is not None:
+                formset.instance = saved
+                formset.save()
+        if saved is not None:
+            messages.success(request, _("Die Variante wurde gespeichert."))
+            return redirect("building:project_economics", access.network.slug, project.pk)
+    return render(
+        request,
+        "building/variant_form.html",
+        _ctx(access, project=project, variant=variant, form=form, formset=formset),
+    )
+
+
+@login_required
+def variant_create(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    return _variant_form(request, access, _project(access, pk), None)
+
+
+@login_required
+def variant_edit(request, network_slug, pk, variant_pk):
+    access = get_access(request.user, network_slug)
+    project = _project(access, pk)
+    variant = access.get(Variant.objects.filter(project=project), pk=variant_pk)
+    return _variant_form(request, access, project, variant)
+
+
+@login_required
+@require_POST
+def variant_delete(request, network_slug, pk, variant_pk):
+    access = get_access(request.user, network_slug)
+    project = _project(access, pk)
+    variant = access.get(Variant.objects.filter(project=project), pk=variant_pk)
+    access.require(access.can_edit_membership(project.membership))
+    variant.delete()
+    messages.success(request, _("Die Variante wurde gelöscht."))
+    return redirect("building:project_economics", network_slug, project.pk)
+
+
+@login_required
+def settings_edit(request, network_slug):
+    access = get_access(request.user, network_slug)
+    settings_obj = BuildingSettings.for_network(access.network)
+    if request.method == "POST":
+        access.require(access.can_manage_network())
+    form = SettingsForm(request.POST or None, instance=settings_obj)
+    if request.method == "POST" and form.is_valid() and form.save_checked() is not None:
+        messages.success(request, _("Die Einstellungen wurden gespeichert."))
+        return redirect("building:settings", network_slug)
+    return render(
+        request,
+        "building/settings.html",
+        _ctx(access, form=form, can_edit=access.can_manage_network()),
+    )
+
+
+# --- comparison ------------------------------------------------------------------------------
+
+
+@login_required
+def comparison(request, network_slug):
+    access = get_access(request.user, network_slug)
+    settings_obj = BuildingSettings.for_network(access.network)
+    assumptions = settings_obj.assumptions()
+    projects = list(
+        _projects(access)
+        .select_related("latest_assessment__board")
+        .prefetch_related(
+            Prefetch("variants", queryset=Variant.objects.prefetch_related("energy_uses"))
+        )
+    )
+    by_total = sorted(
+        (p for p in projects if p.latest_assessment and p.latest_assessment.total_pct is not None),
+        key=lambda p: (-p.latest_assessment.total_pct, p.name),
+    )
+    by_cost = []
+    for project in projects:
+        table = presentation.variant_table(project.variants.all(), assumptions)
+        best = table.best_per_tonne if table else None
+        if best is not None:
+            reference = table.rows[table.reference]
+            avoided = reference.result.tonnes_co2 - best.result.tonnes_co2
+            by_cost.append((project, best, reference, avoided))
+    by_cost.sort(key=lambda item: item[1].per_tonne)
+    return render(
+        request,
+        "building/comparison.html",
+        _ctx(access, by_total=by_total, by_cost=by_cost, settings_obj=settings_obj),
+    )
+
+
+# --- boards ------------------------------------------------------------------------------------
+
+
+@login_required
+def board_list(request, network_slug):
+    access = get_access(request.user, network_slug)
+    boards = (
+        ScoringBoard.objects.filter(network=access.network)
+        .annotate(assessment_count=Count("assessments"))
+        .order_by("name", "-revision")
+    )
+    return render(
+        request,
+        "building/board_list.html",
+        _ctx(access, boards=boards, form=BoardCreateForm(), can_manage=access.can_manage_network()),
+    )
+
+
+@login_required
+def board_create(request, network_slug):
+    access = get_access(request.user, network_slug)
+    access.require(access.can_manage_network())
+    form = BoardCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        board = services.board_create(
+            network=access.network,
+            name=form.cleaned_data["name"],
+            preset=form.cleaned_data["preset"],
+        )
+        messages.success(request, _("Der Entwurf des Rasters wurde angelegt."))
+        return redirect("building:board_detail", network_slug, board.pk)
+    return render(request, "building/board_create.html", _ctx(access, form=form))
+
+
+@login_required
+def board_detail(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    board = _board(access, pk)
+    groups = list(board.groups.prefetch_related("criteria__guidelines"))
+    levels = list(board.levels.all())
+    spec = board.spec(groups)
+    from .scoring import validate_board
+
+    versions = ScoringBoard.objects.filter(series=board.series).order_by("-revision")
+    return render(
+        request,
+        "building/board_detail.html",
+        _ctx(
+            access,
+            board=board,
+            groups=groups,
+            levels=levels,
+            weight_sum=sum(g.weight for g in spec.groups),
+            problems=validate_board(spec) if board.is_draft else [],
+            versions=versions,
+            can_manage=access.can_manage_network(),
+        ),
+    )
+
+
+def _draft_board(request, access, pk):
+    """A board that may still be edited; frozen boards answer with a redirect and nothing
+    changes (a change to an active board goes through a new version)."""
+    access.require(access.can_manage_network())
+    board = _board(access, pk)
+    if not board.is_draft:
+        messages.error(
+            request,
+            _("Dieses Raster ist eingefroren. Legen Sie eine neue Version an, um es zu ändern."),
+        )
+        return board, redirect("building:board_detail", access.network.slug, board.pk)
+    return board, None
+
+
+@login_required
+def board_edit(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    board, refused = _draft_board(request, access, pk)
+    if refused:
+        return refused
+    form = BoardForm(request.POST or None, instance=board)
+    if request.method == "POST" and form.is_valid() and form.save_checked() is not None:
+        return redirect("building:board_detail", network_slug, board.pk)
+    return render(
+        request,
+        "building/board_part_form.html",
+        _ctx(access, board=board, form=form, heading=_("Raster bearbeiten")),
+    )
+
+
+def _board_part(request, access, board, form, heading, obj=None):
+    if request.method == "POST" and form.is_valid() and form.save_checked() is not None:
+        messages.success(request, _("Gespeichert."))
+        return redirect("building:board_detail", access.network.slug, board.pk)
+    return render(
+        request,
+        "building/board_part_form.html",
+        _ctx(access, board=board, form=form, heading=heading, obj=obj),
+    )
+
+
+@login_required
+def group_form(request, network_slug, pk, group_pk=None):
+    access = get_access(request.user, network_slug)
+    board, refused = _draft_board(request, access, pk)
+    if refused:
+        return refused
+    group = (
+        access.get(CriteriaGroup.objects.filter(board=board), pk=group_pk)
+        if group_pk
+        else CriteriaGroup(board=board, position=board.groups.count())
+    )
+    form = GroupForm(request.POST or None, instance=group)
+    return _board_part(
+        request, access, board, form, _("Kriteriengruppe"), group if group_pk else None
+    )
+
+
+@login_required
+def criterion_form(request, network_slug, pk, criterion_pk=None):
+    access = get_access(request.user, network_slug)
+    board, refused = _draft_board(request, access, pk)
+    if refused:
+        return refused
+    criterion = (
+        access.get(BoardCriterion.objects.filter(group__board=board), pk=criterion_pk)
+        if criterion_pk
+        else BoardCriterion()
+    )
+    initial = {"group": request.GET.get("gruppe")} if not criterion_pk else None
+    form = CriterionForm(request.POST or None, instance=criterion, board=board, initial=initial)
+    return _board_part(
+        request, access, board, form, _("Kriterium"), criterion if criterion_pk else None
+    )
+
+
+@login_required
+def level_form(request, network_slug, pk, level_pk=None):
+    access = get_access(request.user, network_slug)
+    board, refused = _draft_board(request, access, pk)
+    if refused:
+        return refused
+    level = (
+        access.get(RatingLevel.objects.filter(board=board), pk=level_pk)
+        if level_pk
+        else RatingLevel(board=board)
+    )
+    form = LevelForm(request.POST or None, instance=level)
+    return _board_part(
+        request, access, board, form, _("Bewertungsstufe"), level if level_pk else None
+    )
+
+
+PARTS = {
+    "gruppe": (CriteriaGroup, "board"),
+    "kriterium": (BoardCriterion, "group__board"),
+    "stufe": (RatingLevel, "board"),
+}
+
+
+@login_required
+@require_POST
+def board_part_delete(request, network_slug, pk, part, part_pk):
+    access = get_access(request.user, network_slug)
+    board, refused = _draft_board(request, access, pk)
+    if refused:
+        return refused
+    if part not in PARTS:
+        raise Http404
+    model, path = PARTS[part]
+    obj = access.get(model.objects.filter(**{path: board}), pk=part_pk)
+    obj.delete()
+    messages.success(request, _("Gelöscht."))
+    return redirect("building:board_detail", network_slug, board.pk)
+
+
+@login_required
+@require_POST
+def board_activate(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    access.require(access.can_manage_network())
+    board = _board(access, pk)
+    try:
+        services.board_activate(board=board)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Das Raster ist jetzt aktiv und eingefroren."))
+    return redirect("building:board_detail", network_slug, board.pk)
+
+
+@login_required
+@require_POST
+def board_new_version(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    access.require(access.can_manage_network())
+    board = _board(access, pk)
+    draft = services.board_new_version(board=board)
+    messages.success(
+        request,
+        _("Version %(n)s ist als Entwurf angelegt. Bisherige Bewertungen bleiben unverändert.")
+        % {"n": draft.revision},
+    )
+    return redirect("building:board_detail", network_slug, draft.pk)
+
+
+# --- assessments -------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def assessment_create(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    project = _project(access, pk)
+    access.require(access.can_edit_membership(project.membership))
+    board = access.get(
+        ScoringBoard.objects.filter(network=access.network).active(),
+        pk=request.POST.get("board") or 0,
+    )
+    assessment = services.assessment_start(project=project, board=board)
+    return redirect("building:assessment_score", network_slug, assessment.pk)
+
+
+def _assessment_parts(assessment):
+    groups = list(assessment.board.groups.prefetch_related("criteria__guidelines"))
+    scores = {s.criterion_id: s for s in assessment.scores.prefetch_related("evidence")}
+    for group in groups:
+        for criterion in group.criteria.all():  # the prefetched list: attributes stay
+            criterion.score = scores.get(criterion.pk)
+    return groups, scores
+
+
+@login_required
+def assessment_detail(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    assessment = _assessment(access, pk)
+    groups, scores = _assessment_parts(assessment)
+    result = assessment.evaluate(groups, scores.values())
+    names = {c.pk: str(c) for g in groups for c in g.criteria.all()}
+    levels = list(assessment.board.levels.all())
+    return render(
+        request,
+        "building/assessment_detail.html",
+        _ctx(
+            access,
+            assessment=assessment,
+            project=assessment.project,
+            result=result,
+            bars=presentation.bars(result),
+            total_bar=presentation.total_bar(result),
+            groups=groups,
+            scores=scores,
+            levels=levels,
+            missing=[names[key] for key in result.missing],
+            can_edit=access.can_edit_membership(assessment.project.membership),
+        ),
+    )
+
+
+@login_required
+def assessment_score(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    assessment = _assessment(access, pk)
+    access.require(access.can_edit_membership(assessment.project.membership))
+    if assessment.is_final:
+        messages.error(
+            request, _("Die Bewertung ist abgeschlossen und kann nicht mehr geändert werden.")
+        )
+        return redirect("building:assessment_detail", network_slug, pk)
+    groups, scores = _assessment_parts(assessment)
+    criteria = [c for g in groups for c in g.criteria.all()]
+    form = ScoreForm(
+        request.POST or None,
+        request.FILES or None,
+        criteria=criteria,
+        scores=scores,
+        initial={"loaded_version": assessment.version},
+    )
+    for criterion in criteria:
+        criterion.points_field = form[f"points_{criterion.pk}"]
+        criterion.justification_field = form[f"justification_{criterion.pk}"]
+        criterion.evidence_field = form[f"evidence_{criterion.pk}"]
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_save_scores(
+                assessment=assessment,
+                entries=form.entries(),
+                evidence=form.evidence(),
+                loaded_version=form.cleaned_data["loaded_version"],
+                user=request.user,
+            )
+        except EditConflict as error:
+            conflict = error
+            form.add_error(
+                None,
+                _(
+                    "Jemand anderes hat diese Bewertung gespeichert, während Sie sie bearbeitet "
+                    "haben. Ihre Änderungen wurden nicht gespeichert; bitte laden Sie die Seite "
+                    "neu und geben Sie sie erneut ein."
+                ),
+            )
+        else:
+            messages.success(request, _("Die Punkte wurden gespeichert."))
+            return redirect("building:assessment_detail", network_slug, pk)
+    return render(
+        request,
+        "building/assessment_score.html",
+        _ctx(
+            access,
+            assessment=assessment,
+            project=assessment.project,
+            form=form,
+            groups=groups,
+            scores=scores,
+            conflict=conflict,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def assessment_finalise(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    assessment = _assessment(access, pk)
+    access.require(access.can_edit_membership(assessment.project.membership))
+    services.assessment_finalise(assessment=assessment, user=request.user)
+    messages.success(request, _("Die Bewertung ist abgeschlossen."))
+    return redirect("building:assessment_detail", network_slug, pk)
+
+
+# --- documents -----------------------------------------------------------------------------------
+
+
+@login_required
+def document_download(request, network_slug, pk):
+    """Evidence of scores and guideline attachments of this network, and nothing else."""
+    access = get_access(request.user, network_slug)
+    document = access.get(Document.objects.filter(network=access.network), pk=pk)
+    evidence = document.building_scores.filter(
+        assessment__project__membership__network=access.network
+    ).exists()
+    attachment = Guideline.objects.filter(network=access.network, attachments=document)
+    if not evidence and not attachment.visible_to(access).exists():
+        raise Http404
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+
+
+# --- guidelines ----------------------------------------------------------------------------------
+
+
+@login_required
+def guideline_list(request, network_slug):
+    access = get_access(request.user, network_slug)
+    guidelines = (
+        Guideline.objects.filter(network=access.network)
+        .visible_to(access)
+        .annotate(
+            criteria_count=Count("criteria", distinct=True),
+            attachment_count=Count("attachments", distinct=True),
+        )
+    )
+    return render(
+        request,
+        "building/guideline_list.html",
+        _ctx(access, guidelines=guidelines, can_edit=access.can_edit_meeting_content()),
+    )
+
+
+def _guideline(access, pk):
+    return access.get(Guideline.objects.filter(network=access.network).visible_to(access), pk=pk)
+
+
+@login_required
+def guideline_detail(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    guideline = _guideline(access, pk)
+    revisions = list(
+        guideline.history.order_by("-history_id")
+        .select_related("history_user")
+        .only("history_id", "revision", "history_date", "history_user", "status", "body", "title")
+    )
+    shown = guideline
+    wanted = request.GET.get("fassung")
+    if wanted and wanted.isdigit() and int(wanted) != guideline.revision:
+        shown = next((r for r in revisions if r.revision == int(wanted)), None)
+        if shown is None:
+            raise Http404
+    seen, versions = set(), []
+    for record in revisions:  # latest record of each revision
+        if record.revision not in seen:
+            seen.add(record.revision)
+            versions.append(record)
+    return render(
+        request,
+        "building/guideline_detail.html",
+        _ctx(
+            access,
+            guideline=guideline,
+            shown=shown,
+            html=render_markdown(shown.body),
+            versions=versions,
+            criteria=guideline.criteria.select_related("group__board"),
+            attachments=guideline.attachments.all(),
+            upload_form=DocumentForm(),
+            can_edit=access.can_edit_meeting_content(),
+        ),
+    )
+
+
+@login_required
+def guideline_form(request, network_slug, pk=None):
+    access = get_access(request.user, network_slug)
+    access.require(access.can_edit_meeting_content())
+    guideline = _guideline(access, pk) if pk else Guideline(network=access.network)
+    form = GuidelineForm(request.POST or None, instance=guideline, network=access.network)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save_checked()
+        if saved is not None:
+            messages.success(request, _("Die Leitlinie wurde gespeichert."))
+            return redirect("building:guideline_detail", network_slug, saved.pk)
+    return render(
+        request,
+        "building/guideline_form.html",
+        _ctx(access, form=form, guideline=guideline if pk else None),
+    )
+
+
+@login_required
+@require_POST
+def guideline_attach(request, network_slug, pk):
+    access = get_access(request.user, network_slug)
+    access.require(access.can_edit_meeting_content())
+    guideline = _guideline(access, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        document = services.document_store(
+            network=access.network,
+            membership=None,
+            upload=form.cleaned_data["file"],
+            user=request.user,
+            title=form.cleaned_data["title"],
+        )
+        guideline.attachments.add(document)
+        messages.success(request, _("Der Anhang wurde hochgeladen."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("building:guideline_detail", network_slug, guideline.pk)
