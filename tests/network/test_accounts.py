@@ -16,6 +16,13 @@ from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # PBKDF2 costs seconds per test user on 2 shared cores; these tests need no strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 LOGIN = "/konto/anmelden/"
 NEW_PASSWORD = "Gruene-Beschaffung-2027"
 
