@@ -36,6 +36,10 @@ class ProductGroupForm(VersionedModelForm):
         self.network = network
         self.instance.network = network
         self.fields["cpv_text"].initial = " ".join(self.instance.cpv_codes or [])
+        self.fields["position"].required = False
+
+    def clean_position(self):
+        return self.cleaned_data.get("position") or 0
 
     def clean_cpv_text(self):
         codes = [c for c in re.split(r"[\s,;]+", self.cleaned_data["cpv_text"]) if c]
@@ -254,6 +258,8 @@ class TenderForm(VersionedModelForm):
             "evidence_received",
         ]
         widgets = {"published_on": DateInput(), "applied_criteria": forms.CheckboxSelectMultiple}
+        # German input: 250.000,00
+        localized_fields = ["estimated_value"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

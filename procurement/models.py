@@ -359,7 +359,7 @@ class Roadmap(VersionedModel):
         ]
 
     def __str__(self):
-        return self.title
+        return str(self.title)
 
     @property
     def is_template(self) -> bool:

@@ -225,7 +225,7 @@ def product_group_edit(request, network_slug, pk=None):
 def import_upload(request, network_slug):
     access = get_access(request.user, network_slug)
     access.require(access.can_manage_network())
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     summary = problems = None
     if request.method == "POST" and form.is_valid():
         try:
@@ -624,6 +624,7 @@ def tender_list(request, network_slug, municipality_slug):
         Tender.objects.filter(membership=membership)
         .select_related("product_group")
         .annotate(applied_count=Count("applied_criteria"))
+        .order_by("-published_on", "title", "pk")
     )
     year = request.GET.get("jahr", "")
     if year.isdigit():

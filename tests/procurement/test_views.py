@@ -1,0 +1,505 @@
+"""Every procurement page: anonymous, outsider, another municipality, the allowed user."""
+
+from datetime import date
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from procurement.models import (
+    Adoption,
+    Criterion,
+    DepartmentApproval,
+    Milestone,
+    ProductGroup,
+    Roadmap,
+    Tender,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args):
+    return reverse(f"procurement:{name}", args=["knn", *args])
+
+
+def read_pages(data):
+    """(url, text the page shows) of every page anyone in the network may read."""
+    return [
+        (url("index"), "Kriterienkatalog"),
+        (url("criterion_list"), "Energieeffiziente Monitore"),
+        (url("criterion_detail", data.criterion.pk), "Fassungen"),
+        (url("network_matrix"), "Lünen"),
+        (url("approval_inbox"), "Zustimmungen der Fachbereiche"),
+        (url("roadmap_template"), "Vorlage für Fahrpläne"),
+        (url("adoption_matrix", "luenen"), "Energieeffiziente Monitore"),
+        (url("adoption_detail", "luenen", data.adoption.pk), "Zentrale Vergabestelle"),
+        (url("tender_list", "luenen"), "Rahmenvertrag Bildschirme"),
+        (url("roadmap", "luenen"), "Dienstanweisung Beschaffung beschließen"),
+        (url("adoption_csv", "luenen"), "Energieeffiziente Monitore"),
+        (url("tender_csv", "luenen"), "Rahmenvertrag Bildschirme"),
+    ]
+
+
+def member_edit_pages(data):
+    return [
+        url("tender_create", "luenen"),
+        url("tender_edit", "luenen", data.tender.pk),
+        url("milestone_create", "luenen"),
+        url("milestone_edit", "luenen", data.milestone.pk),
+    ]
+
+
+def moderator_pages(data):
+    return [
+        url("criterion_create"),
+        url("criterion_edit", data.criterion.pk),
+        url("product_group_create"),
+        url("product_group_edit", data.group.pk),
+        url("import"),
+        url("template_milestone_create"),
+    ]
+
+
+def all_get_urls(data):
+    return [u for u, _ in read_pages(data)] + member_edit_pages(data) + moderator_pages(data)
+
+
+def test_anonymous_goes_to_login(client, data):
+    for address in all_get_urls(data):
+        response = client.get(address)
+        assert response.status_code == 302, address
+        assert response["Location"].startswith(reverse("login")), address
+
+
+def test_outsider_gets_404_everywhere(actors, data):
+    client = actors.client(actors.outsider)
+    for address in all_get_urls(data):
+        assert client.get(address).status_code == 404, address
+    posts = [
+        url("approval_decide", data.approval.pk),
+        url("adoption_request", "luenen", data.adoption.pk),
+        url("adoption_status", "luenen", data.adoption.pk),
+        url("criterion_status", data.criterion.pk),
+        url("roadmap_start", "herten"),
+    ]
+    for address in posts:
+        assert client.post(address, {"decision": "agree"}).status_code == 404, address
+    assert DepartmentApproval.objects.get().status == "pending"
+
+
+def test_other_network_objects_are_404(actors, data):
+    # The moderator of knn asks for a criterion id of another network: 404, not 403.
+    from tests.procurement.factories import CriterionFactory
+
+    foreign = CriterionFactory(network=actors.other_network)
+    client = actors.client(actors.moderator)
+    assert client.get(url("criterion_detail", foreign.pk)).status_code == 404
+    assert client.get(url("adoption_matrix", "hamm")).status_code == 404
+
+
+def test_every_network_member_reads_everything(actors, data):
+    for user in (actors.other, actors.observer, actors.expert, actors.staff):
+        client = actors.client(user)
+        for address, text in read_pages(data):
+            response = client.get(address)
+            assert response.status_code == 200, address
+            assert text in response.content.decode("utf-8-sig"), address
+
+
+def test_herten_sees_no_edit_forms_of_luenen(actors, data):
+    client = actors.client(actors.other)
+    for address in member_edit_pages(data) + moderator_pages(data):
+        assert client.get(address).status_code == 403, address
+    page = client.get(url("adoption_detail", "luenen", data.adoption.pk)).content.decode()
+    assert (
+        "Zustimmung anfragen" not in page
+        and "csrfmiddlewaretoken" not in page.split("<main")[1].split("</main>")[0]
+    )
+    matrix = client.get(url("adoption_matrix", "luenen")).content.decode()
+    assert 'name="criteria"' not in matrix
+    roadmap = client.get(url("roadmap", "luenen")).content.decode()
+    assert "Meilenstein anlegen" not in roadmap
+    tenders = client.get(url("tender_list", "luenen")).content.decode()
+    assert "Ausschreibung erfassen" not in tenders
+
+
+def test_herten_cannot_post_to_luenen(actors, data):
+    client = actors.client(actors.other)
+    before = {
+        "tender": Tender.objects.get().title,
+        "milestone": Milestone.objects.get().title,
+        "adoption": Adoption.objects.get(pk=data.adoption.pk).status,
+    }
+    responses = [
+        client.post(url("tender_edit", "luenen", data.tender.pk), {"title": "gekapert"}),
+        client.post(url("tender_create", "luenen"), {"title": "neu"}),
+        client.post(url("milestone_edit", "luenen", data.milestone.pk), {"title": "gekapert"}),
+        client.post(url("milestone_create", "luenen"), {"title": "neu"}),
+        client.post(
+            url("adoption_matrix", "luenen"), {"criteria": [data.criterion.pk], "action": "adopted"}
+        ),
+        client.post(
+            url("adoption_detail", "luenen", data.adoption.pk), {"target_date": "2030-01-01"}
+        ),
+        client.post(
+            url("adoption_request", "luenen", data.adoption.pk),
+            {"departments": [actors.luenen_department.pk]},
+        ),
+        client.post(
+            url("adoption_status", "luenen", data.adoption.pk),
+            {"status": "declined", "reason": "x"},
+        ),
+        client.post(url("approval_decide", data.approval.pk), {"decision": "agree"}),
+        client.post(url("roadmap_start", "luenen")),
+        client.post(url("criterion_status", data.criterion.pk), {"status": "retired"}),
+        client.post(url("criterion_edit", data.criterion.pk), {"title": "gekapert"}),
+    ]
+    assert [r.status_code for r in responses] == [403] * len(responses)
+    assert Tender.objects.count() == 1 and Tender.objects.get().title == before["tender"]
+    assert Milestone.objects.count() == 1 and Milestone.objects.get().title == before["milestone"]
+    adoption = Adoption.objects.get(pk=data.adoption.pk)
+    assert adoption.status == before["adoption"] and adoption.target_date is None
+    assert DepartmentApproval.objects.get().status == "pending"
+    assert Criterion.objects.get().status == "agreed"
+    assert Roadmap.objects.count() == 1
+
+
+def test_observer_cannot_write(actors, data):
+    client = actors.client(actors.observer)
+    response = client.post(url("approval_decide", data.approval.pk), {"decision": "agree"})
+    assert response.status_code == 403
+    assert client.get(url("tender_create", "luenen")).status_code == 403
+    assert DepartmentApproval.objects.get().status == "pending"
+
+
+class TestCatalogue:
+    def test_filters_and_search(self, actors, data):
+        from tests.procurement.factories import CriterionFactory
+
+        CriterionFactory(
+            network=actors.network,
+            product_group=data.group,
+            title="Recyclingpapier",
+            verification="Blauer Engel",
+            stage="award",
+        )
+        client = actors.client(actors.other)
+        page = client.get(url("criterion_list"), {"q": "blauer"}).content.decode()
+        assert "Recyclingpapier" in page and "Energieeffiziente Monitore" not in page
+        page = client.get(url("criterion_list"), {"stage": "specification"}).content.decode()
+        assert "Energieeffiziente Monitore" in page and "Recyclingpapier" not in page
+        response = client.get(url("criterion_list"), {"stage": "quatsch"})
+        assert response.status_code == 200
+        assert "Bitte eine gültige Auswahl treffen" in response.content.decode()
+
+    def test_moderator_edits_agreed_criterion_into_a_new_revision(self, actors, data):
+        client = actors.client(actors.moderator)
+        form = {
+            "product_group": data.group.pk,
+            "title": "Energieeffiziente Monitore (TCO Certified)",
+            "stage": "specification",
+            "level": "core",
+            "impact": "clim-mitig",
+            "loaded_version": data.criterion.version,
+        }
+        response = client.post(url("criterion_edit", data.criterion.pk), form)
+        assert response.status_code == 302
+        new = Criterion.objects.get(is_current=True)
+        assert (new.revision, new.status, new.title) == (2, "draft", form["title"])
+        data.adoption.refresh_from_db()
+        assert data.adoption.criterion_id == data.criterion.pk  # keeps what it agreed to
+        detail = client.get(url("criterion_detail", new.pk)).content.decode()
+        assert "Energieeffiziente Monitore (TCO Certified)" in detail
+        assert url("criterion_detail", data.criterion.pk) in detail  # link to revision 1
+
+    def test_editing_a_draft_twice_is_an_edit_conflict(self, actors, data):
+        data.criterion.status = "draft"
+        data.criterion.save()
+        client = actors.client(actors.moderator)
+        form = {
+            "product_group": data.group.pk,
+            "title": "Erste Änderung",
+            "stage": "specification",
+            "level": "core",
+            "impact": "other",
+            "loaded_version": data.criterion.version,
+        }
+        assert client.post(url("criterion_edit", data.criterion.pk), form).status_code == 302
+        response = client.post(
+            url("criterion_edit", data.criterion.pk), {**form, "title": "Zweite"}
+        )
+        page = response.content.decode()
+        assert "Jemand anderes hat diesen Eintrag gespeichert" in page
+        assert "Erste Änderung" in page
+        assert Criterion.objects.get().title == "Erste Änderung"
+
+    def test_bad_criterion_input_gives_german_errors(self, actors, data):
+        response = actors.client(actors.moderator).post(url("criterion_create"), {"title": ""})
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Dieses Feld ist zwingend erforderlich." in page
+        assert Criterion.objects.count() == 1
+
+    def test_product_group_cpv_codes_are_checked(self, actors, data):
+        client = actors.client(actors.moderator)
+        response = client.post(
+            url("product_group_create"), {"name": "Papier", "cpv_text": "3019 30197600"}
+        )
+        assert "Kein gültiger CPV-Code: 3019" in response.content.decode()
+        response = client.post(
+            url("product_group_create"), {"name": "Papier", "cpv_text": "30197600, 30199000"}
+        )
+        assert response.status_code == 302
+        assert ProductGroup.objects.get(name="Papier").cpv_codes == ["30197600", "30199000"]
+
+    def test_upload_form_imports_and_refuses(self, actors, data, tmp_path):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from tests.procurement.test_importer import GPP_FILE, entry, raw
+
+        client = actors.client(actors.moderator)
+        good = SimpleUploadedFile("gpp.json", GPP_FILE.read_bytes())
+        page = client.post(url("import"), {"file": good}).content.decode()
+        assert "206 neu, 0 aktualisiert, 0 unverändert, 0 übersprungen" in page
+        bad = SimpleUploadedFile("bad.json", raw(entry(ambitionLevel="Gold")))
+        page = client.post(url("import"), {"file": bad}).content.decode()
+        assert "Die Datei wurde nicht importiert" in page
+        assert "unbekanntes Anspruchsniveau „Gold“" in page
+        assert Criterion.objects.count() == 207
+        response = client.post(url("import"), {})
+        assert "Dieses Feld ist zwingend erforderlich." in response.content.decode()
+
+
+class TestAdoption:
+    def test_coordinator_requests_and_mail_goes_to_department_staff(
+        self, actors, data, django_capture_on_commit_callbacks
+    ):
+        from tests.factories import DepartmentFactory
+
+        it = DepartmentFactory(municipality=actors.luenen.municipality, name="IT")
+        client = actors.client(actors.coordinator)
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url("adoption_request", "luenen", data.adoption.pk),
+                {"departments": [actors.luenen_department.pk, it.pk]},
+            )
+        assert response.status_code == 302
+        assert DepartmentApproval.objects.filter(adoption=data.adoption).count() == 2
+        recipients = sorted(tuple(m.to) for m in mail.outbox)
+        # Vergabestelle has staff; IT has none, so the coordinators are asked.
+        assert recipients == [(actors.coordinator.email,), (actors.staff.email,)]
+        assert "Energieeffiziente Monitore" in mail.outbox[0].subject
+
+    def test_request_with_foreign_department_is_refused(self, actors, data):
+        client = actors.client(actors.coordinator)
+        response = client.post(
+            url("adoption_request", "luenen", data.adoption.pk),
+            {"departments": [actors.herten_department.pk]},
+        )
+        assert response.status_code == 302
+        assert DepartmentApproval.objects.count() == 1
+        page = client.get(response["Location"]).content.decode()
+        assert "Bitte eine gültige Auswahl treffen" in page
+
+    def test_bulk_start_and_target_date(self, actors, data):
+        from tests.procurement.factories import CriterionFactory
+
+        second = CriterionFactory(network=actors.network, product_group=data.group)
+        client = actors.client(actors.coordinator)
+        response = client.post(
+            url("adoption_matrix", "luenen"),
+            {"criteria": [data.criterion.pk, second.pk], "action": "start"},
+        )
+        assert response.status_code == 302
+        assert Adoption.objects.filter(membership=actors.luenen).count() == 2
+        client.post(
+            url("adoption_matrix", "luenen"),
+            {"criteria": [second.pk], "action": "target", "target_date": "2027-03-31"},
+        )
+        assert Adoption.objects.get(criterion=second, membership=actors.luenen).target_date == (
+            date(2027, 3, 31)
+        )
+        page = client.post(
+            url("adoption_matrix", "luenen"), {"criteria": [second.pk], "action": "request"}
+        ).content.decode()
+        assert "Bitte wählen Sie mindestens einen Fachbereich." in page
+        page = client.post(url("adoption_matrix", "luenen"), {"action": "start"}).content.decode()
+        assert "Bitte wählen Sie mindestens ein Kriterium." in page
+
+    def test_bulk_wrong_transition_is_a_german_error(self, actors, data):
+        client = actors.client(actors.coordinator)
+        page = client.post(
+            url("adoption_matrix", "luenen"), {"criteria": [data.criterion.pk], "action": "applied"}
+        ).content.decode()
+        assert "kein Übergang möglich" in page
+        assert Adoption.objects.get(pk=data.adoption.pk).status == "consultation"
+
+    def test_decline_needs_reason(self, actors, data):
+        client = actors.client(actors.coordinator)
+        response = client.post(
+            url("adoption_status", "luenen", data.adoption.pk), {"status": "declined"}, follow=True
+        )
+        assert "Bitte begründen Sie die Ablehnung." in response.content.decode()
+        client.post(
+            url("adoption_status", "luenen", data.adoption.pk),
+            {"status": "declined", "reason": "Kein Markt vorhanden"},
+        )
+        page = client.get(url("adoption_detail", "luenen", data.adoption.pk)).content.decode()
+        assert "Kein Markt vorhanden" in page and "abgelehnt" in page
+
+    def test_inbox_shows_own_department_only(self, actors, data):
+        from tests.procurement.factories import DepartmentApprovalFactory
+
+        DepartmentApprovalFactory(
+            adoption=data.herten_adoption, department=actors.herten_department
+        )
+        staff_page = actors.client(actors.staff).get(url("approval_inbox")).content.decode()
+        assert staff_page.count("Energieeffiziente Monitore") == 1
+        assert "Lünen" in staff_page and "Herten ·" not in staff_page
+        other_page = actors.client(actors.other).get(url("approval_inbox")).content.decode()
+        assert "Herten ·" in other_page and "Lünen ·" not in other_page
+        moderator_page = actors.client(actors.moderator).get(url("approval_inbox")).content.decode()
+        assert moderator_page.count("Energieeffiziente Monitore") == 2
+
+    def test_staff_agrees_and_adoption_is_agreed(self, actors, data):
+        client = actors.client(actors.staff)
+        response = client.post(url("approval_decide", data.approval.pk), {"decision": "agree"})
+        assert response.status_code == 302
+        assert Adoption.objects.get(pk=data.adoption.pk).status == "agreed"
+
+    def test_objection_needs_comment(self, actors, data):
+        client = actors.client(actors.staff)
+        response = client.post(
+            url("approval_decide", data.approval.pk), {"decision": "object"}, follow=True
+        )
+        assert "Bitte begründen Sie den Einwand." in response.content.decode()
+        assert DepartmentApproval.objects.get().status == "pending"
+
+
+class TestTenders:
+    def form(self, data, **changes):
+        return {
+            "title": "Reinigung Rathaus",
+            "reference": "VG-2025-17",
+            "product_group": data.group.pk,
+            "estimated_value": "250000,00",
+            "procedure": "open_eu",
+            "published_on": "2025-09-01",
+            "applied_criteria": [],
+            **changes,
+        }
+
+    def test_create_with_agreed_criterion(self, actors, data):
+        data.adoption.status = "agreed"
+        data.adoption.save()
+        client = actors.client(actors.staff)
+        response = client.post(
+            url("tender_create", "luenen"), self.form(data, applied_criteria=[data.criterion.pk])
+        )
+        assert response.status_code == 302
+        tender = Tender.objects.get(reference="VG-2025-17")
+        assert list(tender.applied_criteria.all()) == [data.criterion]
+        page = client.get(url("tender_list", "luenen")).content.decode()
+        assert "250.000,00\u00a0€" in page
+        # 2025: two tenders in a group with an agreed criterion; only the new one applied it.
+        assert "<td>1 / 2</td><td>50\u00a0%</td>" in page
+
+    def test_bad_input_gives_german_errors(self, actors, data):
+        client = actors.client(actors.staff)
+        response = client.post(
+            url("tender_create", "luenen"),
+            self.form(data, estimated_value="viel", published_on="31.02.2025"),
+        )
+        page = response.content.decode()
+        assert response.status_code == 200
+        assert "Bitte eine Zahl eingeben." in page
+        assert "Bitte ein gültiges Datum eingeben." in page
+        assert Tender.objects.count() == 1
+
+    def test_criterion_not_agreed_by_member_cannot_be_applied(self, actors, data):
+        response = actors.client(actors.staff).post(
+            url("tender_create", "luenen"), self.form(data, applied_criteria=[data.criterion.pk])
+        )
+        assert "Bitte eine gültige Auswahl treffen" in response.content.decode()
+        assert Tender.objects.count() == 1
+
+
+class TestRoadmap:
+    def test_overdue_highlighted_and_progress(self, actors, data):
+        from tests.procurement.factories import MilestoneFactory
+
+        MilestoneFactory(roadmap=data.roadmap, status="done", title="Erledigt")
+        MilestoneFactory(roadmap=data.roadmap, status="dropped", title="Entfallen")
+        page = actors.client(actors.other).get(url("roadmap", "luenen")).content.decode()
+        assert "überfällig" in page and "milestone-overdue" in page
+        assert "50\u00a0%" in page  # 1 done of 2 not dropped
+
+    def test_new_member_roadmap_starts_from_template(self, actors, data):
+        client = actors.client(actors.moderator)
+        response = client.post(
+            url("template_milestone_create"),
+            {"position": 1, "title": "Projektteam benennen", "status": "planned"},
+        )
+        assert response.status_code == 302
+        other = actors.client(actors.other)
+        page = other.get(url("roadmap", "herten")).content.decode()
+        assert "Fahrplan aus der Vorlage anlegen" in page
+        other.post(url("roadmap_start", "herten"))
+        titles = list(
+            Milestone.objects.filter(roadmap__membership=actors.herten).values_list(
+                "title", flat=True
+            )
+        )
+        assert titles == ["Projektteam benennen"]
+
+    def test_milestone_links_action_item(self, actors, data):
+        from tests.factories import ActionItemFactory
+
+        item = ActionItemFactory(network=actors.network, title="Kriterien an Fachbereiche senden")
+        client = actors.client(actors.coordinator)
+        response = client.post(
+            url("milestone_edit", "luenen", data.milestone.pk),
+            {
+                "position": 1,
+                "title": data.milestone.title,
+                "status": "done",
+                "action_items": [item.pk],
+                "loaded_version": data.milestone.version,
+            },
+        )
+        assert response.status_code == 302
+        milestone = Milestone.objects.get(pk=data.milestone.pk)
+        assert list(milestone.action_items.all()) == [item]
+        assert milestone.completed_on is not None
+        page = client.get(url("roadmap", "luenen")).content.decode()
+        assert "Kriterien an Fachbereiche senden" in page
+
+
+class TestCsv:
+    def test_bom_semicolon_and_german_numbers(self, actors, data):
+        client = actors.client(actors.other)
+        response = client.get(url("tender_csv", "luenen"))
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        raw = response.content
+        assert raw.startswith("\ufeff".encode())
+        lines = raw.decode("utf-8-sig").splitlines()
+        assert lines[0].startswith("Veröffentlicht am;Vergabenummer;Titel;Warengruppe")
+        assert lines[1].split(";")[:4] == [
+            "02.05.2025",
+            "",
+            "Rahmenvertrag Bildschirme",
+            "IT-Geräte",
+        ]
+        assert "120000,00" in lines[1]
+        matrix = client.get(url("adoption_csv", "luenen")).content.decode("utf-8-sig").splitlines()
+        assert (
+            matrix[1]
+            == "IT-Geräte;Energieeffiziente Monitore;1;Technische Spezifikation;Kernkriterium;in Abstimmung;;"
+        )
+        roadmap = client.get(url("roadmap", "luenen"), {"format": "csv"}).content.decode(
+            "utf-8-sig"
+        )
+        assert "Dienstanweisung Beschaffung beschließen;30.06.2024;geplant;;;;ja" in roadmap
+        network = client.get(url("network_matrix"), {"format": "csv"}).content.decode("utf-8-sig")
+        assert network.splitlines()[0].startswith("Kommune;IT-Geräte: zugestimmt %")
