@@ -495,7 +495,8 @@ class TestCsv:
         matrix = client.get(url("adoption_csv", "luenen")).content.decode("utf-8-sig").splitlines()
         assert (
             matrix[1]
-            == "IT-Geräte;Energieeffiziente Monitore;1;Technische Spezifikation;Kernkriterium;in Abstimmung;;"
+            == "IT-Geräte;Energieeffiziente Monitore;1;Technische Spezifikation;Kernkriterium;"
+            "in Abstimmung;;"
         )
         roadmap = client.get(url("roadmap", "luenen"), {"format": "csv"}).content.decode(
             "utf-8-sig"
