@@ -18,6 +18,13 @@ from network.models import Document, Meeting
 from network.services import meetings as services
 
 
+def _post(request):
+    """Data and files of a POST (even an empty one, which must show errors)."""
+    if request.method == "POST":
+        return request.POST, request.FILES
+    return None, None
+
+
 def _meeting(access, pk):
     return access.get(Meeting.objects.filter(network=access.network), pk=pk)
 
@@ -40,7 +47,7 @@ def document_upload(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     meeting = _meeting(access, pk)
     access.require(access.can_edit_meeting_content())
-    form = DocumentForm(request.POST or None, request.FILES or None)
+    form = DocumentForm(*_post(request))
     if request.method == "POST" and form.is_valid():
         services.document_upload(
             meeting=meeting,

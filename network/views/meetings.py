@@ -43,6 +43,11 @@ PAST_PAGE_SIZE = 20
 # --- lookups, always scoped by the network ------------------------------------------------
 
 
+def _post(request):
+    """The submitted data of a POST (even an empty one), None for a GET."""
+    return request.POST if request.method == "POST" else None
+
+
 def _meeting(access, pk, queryset=None):
     queryset = queryset if queryset is not None else Meeting.objects.all()
     return access.get(queryset.filter(network=access.network), pk=pk)
@@ -188,7 +193,7 @@ def meeting_create(request, network_slug):
     access = get_access(request.user, network_slug)
     access.require(access.can_manage_network())
     meeting = Meeting(network=access.network)
-    form = MeetingForm(request.POST or None, instance=meeting, network=access.network)
+    form = MeetingForm(_post(request), instance=meeting, network=access.network)
     if request.method == "POST" and form.is_valid():
         meeting = form.save_checked()
         messages.success(request, _("Der Termin wurde angelegt."))
@@ -205,7 +210,7 @@ def meeting_edit(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     meeting = _meeting(access, pk)
     access.require(access.can_manage_network())
-    form = MeetingForm(request.POST or None, instance=meeting, network=access.network)
+    form = MeetingForm(_post(request), instance=meeting, network=access.network)
     if request.method == "POST" and form.is_valid():
         if form.save_checked():
             messages.success(request, _("Der Termin wurde gespeichert."))
@@ -249,7 +254,7 @@ def agenda_item_create(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     meeting = _meeting(access, pk)
     access.require(access.can_manage_network())
-    form = AgendaItemForm(request.POST or None, instance=AgendaItem(meeting=meeting))
+    form = AgendaItemForm(_post(request), instance=AgendaItem(meeting=meeting))
     if request.method == "POST" and form.is_valid():
         services.agenda_item_add(meeting=meeting, item=form.save(commit=False))
         messages.success(request, _("Der Tagesordnungspunkt wurde hinzugefügt."))
@@ -271,7 +276,7 @@ def agenda_item_edit(request, network_slug, pk, item_pk):
     meeting = _meeting(access, pk)
     item = _agenda_item(access, meeting, item_pk)
     access.require(access.can_manage_network())
-    form = AgendaItemForm(request.POST or None, instance=item)
+    form = AgendaItemForm(_post(request), instance=item)
     if request.method == "POST" and form.is_valid():
         if form.save_checked():
             messages.success(request, _("Der Tagesordnungspunkt wurde gespeichert."))
@@ -370,7 +375,7 @@ def attendance_record(request, network_slug, pk):
     attendances = meeting.attendances.select_related("user", "membership__municipality").order_by(
         "membership__municipality__name", "user__last_name", "user__email"
     )
-    form = AttendanceForm(request.POST or None, attendances=attendances, meeting=meeting)
+    form = AttendanceForm(_post(request), attendances=attendances, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         services.attendance_record(meeting=meeting, statuses=form.statuses())
         messages.success(request, _("Die Teilnahme wurde gespeichert."))
@@ -390,7 +395,7 @@ def minutes_edit(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     meeting = _meeting(access, pk)
     access.require(access.can_edit_meeting_content())
-    form = MinutesForm(request.POST or None, instance=meeting)
+    form = MinutesForm(_post(request), instance=meeting)
     if request.method == "POST" and form.is_valid():
         if form.save_checked():
             messages.success(request, _("Das Protokoll wurde gespeichert."))
@@ -408,7 +413,7 @@ def decision_create(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     meeting = _meeting(access, pk)
     access.require(access.can_edit_meeting_content())
-    form = DecisionForm(request.POST or None, instance=Decision(meeting=meeting))
+    form = DecisionForm(_post(request), instance=Decision(meeting=meeting))
     if request.method == "POST" and form.is_valid():
         form.save_checked()
         messages.success(request, _("Der Beschluss wurde festgehalten."))
@@ -427,7 +432,7 @@ def action_item_create(request, network_slug, pk, decision_pk):
     decision = get_object_or_404(Decision, meeting=meeting, pk=decision_pk)
     access.require(access.can_edit_meeting_content())
     item = ActionItem(network=access.network, decision=decision)
-    form = ActionItemForm(request.POST or None, instance=item, network=access.network)
+    form = ActionItemForm(_post(request), instance=item, network=access.network)
     if request.method == "POST" and form.is_valid():
         form.save_checked()
         messages.success(request, _("Die Aufgabe wurde angelegt."))
@@ -488,7 +493,7 @@ def action_item_edit(request, network_slug, item_pk):
     access = get_access(request.user, network_slug)
     item = access.get(_action_items(access.network), pk=item_pk)
     access.require(_may_edit_action_item(access, item))
-    form = ActionItemForm(request.POST or None, instance=item, network=access.network)
+    form = ActionItemForm(_post(request), instance=item, network=access.network)
     if request.method == "POST" and form.is_valid():
         if form.save_checked():
             messages.success(request, _("Die Aufgabe wurde gespeichert."))

@@ -1,0 +1,354 @@
+"""Invitations, registration, attendance, minutes, decisions and action items."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from network.models import ActionItem, Attendance, Decision, Meeting, Role
+from network.services.meetings import meeting_invite
+from tests.factories import ActionItemFactory, MeetingFactory, RoleFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args, slug="knn"):
+    return reverse(f"network:{name}", args=[slug, *args])
+
+
+@pytest.fixture
+def meeting(actors):
+    return MeetingFactory(network=actors.network, title="Netzwerktreffen Bauen")
+
+
+@pytest.fixture
+def held(actors):
+    start = timezone.now() - timedelta(days=2)
+    return MeetingFactory(
+        network=actors.network,
+        title="Workshop Vergabe",
+        starts_at=start,
+        ends_at=start + timedelta(hours=3),
+    )
+
+
+def statuses(meeting):
+    return dict(meeting.attendances.values_list("user__email", "status"))
+
+
+class TestInvite:
+    def test_invites_the_people_of_the_participating_members(self, actors, meeting):
+        meeting.participants.set([actors.luenen])
+        RoleFactory(
+            user=actors.coordinator, network=actors.network, kind="staff", membership=actors.herten
+        )  # a second role: invited once
+        count = meeting_invite(meeting=meeting)
+        invited = {a.user: a.membership for a in meeting.attendances.all()}
+        assert invited == {
+            actors.moderator: None,
+            actors.expert: None,
+            actors.coordinator: actors.luenen,
+            actors.staff: actors.luenen,
+        }
+        assert count == 4
+        assert set(statuses(meeting).values()) == {Attendance.Status.INVITED}
+        # Running it again invites only people who are new since.
+        newcomer = UserFactory()
+        RoleFactory(user=newcomer, network=actors.network, kind="staff", membership=actors.luenen)
+        assert meeting_invite(meeting=meeting) == 1
+        assert meeting.attendances.count() == 5
+
+    def test_network_meeting_invites_every_active_member(self, actors, meeting):
+        meeting_invite(meeting=meeting)
+        assert actors.other in {a.user for a in meeting.attendances.all()}
+        assert actors.observer not in {a.user for a in meeting.attendances.all()}
+        assert actors.outsider not in {a.user for a in meeting.attendances.all()}
+
+    def test_view_permissions(self, client, actors, meeting):
+        assert client.post(url("meeting_invite", meeting.pk)).status_code == 302
+        assert (
+            actors.client(actors.outsider).post(url("meeting_invite", meeting.pk)).status_code
+            == 404
+        )
+        for who in (actors.coordinator, actors.expert, actors.observer):
+            assert actors.client(who).post(url("meeting_invite", meeting.pk)).status_code == 403
+        assert not Attendance.objects.exists()
+        response = actors.client(actors.moderator).post(
+            url("meeting_invite", meeting.pk), follow=True
+        )
+        text = response.content.decode()
+        assert "5 Personen wurden eingeladen." in text
+        assert str(actors.other) in text and "Herten" in text
+
+    def test_cancelled_meeting_invites_nobody(self, actors, meeting):
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.save()
+        response = actors.client(actors.moderator).post(
+            url("meeting_invite", meeting.pk), follow=True
+        )
+        assert "abgesagten Termin" in response.content.decode()
+        assert not Attendance.objects.exists()
+
+
+class TestRespond:
+    def test_member_registers_and_excuses(self, actors, meeting):
+        client = actors.client(actors.coordinator)
+        assert "Anmelden" in client.get(url("meeting_detail", meeting.pk)).content.decode()
+        response = client.post(
+            url("attendance_respond", meeting.pk), {"status": "registered"}, follow=True
+        )
+        assert "Sie sind angemeldet." in response.content.decode()
+        attendance = Attendance.objects.get(user=actors.coordinator)
+        assert (attendance.status, attendance.membership) == ("registered", actors.luenen)
+        client.post(url("attendance_respond", meeting.pk), {"status": "excused"})
+        attendance.refresh_from_db()
+        assert attendance.status == "excused"
+
+    def test_observer_and_non_participants_may_not(self, actors, meeting):
+        meeting.participants.set([actors.luenen])  # a workshop without Herten
+        for who in (actors.observer, actors.other):
+            response = actors.client(who).post(
+                url("attendance_respond", meeting.pk), {"status": "registered"}
+            )
+            assert response.status_code == 403
+        assert (
+            actors.client(actors.outsider)
+            .post(url("attendance_respond", meeting.pk), {"status": "registered"})
+            .status_code
+            == 404
+        )
+        assert not Attendance.objects.exists()
+
+    def test_bad_status_and_past_meetings_are_refused(self, actors, meeting, held):
+        client = actors.client(actors.coordinator)
+        response = client.post(
+            url("attendance_respond", meeting.pk), {"status": "attended"}, follow=True
+        )
+        assert "Bitte wählen Sie „Anmelden“ oder „Entschuldigen“." in response.content.decode()
+        response = client.post(
+            url("attendance_respond", held.pk), {"status": "registered"}, follow=True
+        )
+        assert "keine Anmeldungen mehr möglich" in response.content.decode()
+        assert not Attendance.objects.exists()
+
+
+class TestRecordAttendance:
+    def test_moderator_records_everybody_at_once(self, actors, held):
+        meeting_invite(meeting=held)
+        client = actors.client(actors.moderator)
+        page = client.get(url("attendance_record", held.pk)).content.decode()
+        assert str(actors.coordinator) in page and "Teilnahme speichern" in page
+        rows = {a.user: a for a in held.attendances.all()}
+        data = {f"attendance_{a.pk}": "attended" for a in rows.values()}
+        data[f"attendance_{rows[actors.other].pk}"] = "excused"
+        response = client.post(url("attendance_record", held.pk), data)
+        assert response.status_code == 302
+        assert statuses(held)[actors.other.email] == "excused"
+        assert statuses(held)[actors.coordinator.email] == "attended"
+        held.refresh_from_db()
+        assert held.status == Meeting.Status.HELD
+        text = client.get(url("meeting_detail", held.pk)).content.decode()
+        assert "teilgenommen: 4" in text and "entschuldigt: 1" in text
+
+    def test_attended_is_refused_before_the_start(self, actors, meeting):
+        meeting_invite(meeting=meeting)
+        attendance = meeting.attendances.first()
+        response = actors.client(actors.moderator).post(
+            url("attendance_record", meeting.pk), {f"attendance_{attendance.pk}": "attended"}
+        )
+        assert "Teilnahme kann erst ab Beginn des Termins erfasst werden." in (
+            response.content.decode()
+        )
+        assert set(statuses(meeting).values()) == {"invited"}
+
+    def test_bad_values_and_other_roles(self, actors, held):
+        meeting_invite(meeting=held)
+        attendance = held.attendances.first()
+        data = {f"attendance_{attendance.pk}": "attended"}
+        for who in (actors.expert, actors.coordinator, actors.observer):
+            assert (
+                actors.client(who).post(url("attendance_record", held.pk), data).status_code == 403
+            )
+        assert (
+            actors.client(actors.outsider).post(url("attendance_record", held.pk), data).status_code
+            == 404
+        )
+        response = actors.client(actors.moderator).post(
+            url("attendance_record", held.pk), {f"attendance_{attendance.pk}": "vielleicht"}
+        )
+        assert "vielleicht ist keine gültige Auswahl." in response.content.decode()
+        assert set(statuses(held).values()) == {"invited"}
+
+
+class TestMinutesAndDecisions:
+    def test_expert_writes_minutes(self, actors, held):
+        client = actors.client(actors.expert)
+        assert (
+            "Protokoll: Workshop Vergabe"
+            in client.get(url("minutes_edit", held.pk)).content.decode()
+        )
+        response = client.post(
+            url("minutes_edit", held.pk),
+            {"minutes": "Alle Kommunen berichten.", "loaded_version": 1},
+        )
+        assert response.status_code == 302
+        held.refresh_from_db()
+        assert held.minutes == "Alle Kommunen berichten."
+        assert (
+            "Alle Kommunen berichten."
+            in client.get(url("meeting_detail", held.pk)).content.decode()
+        )
+
+    def test_minutes_permissions(self, client, actors, held):
+        data = {"minutes": "Gekapert", "loaded_version": 1}
+        assert client.post(url("minutes_edit", held.pk), data).status_code == 302
+        assert (
+            actors.client(actors.outsider).post(url("minutes_edit", held.pk), data).status_code
+            == 404
+        )
+        for who in (actors.coordinator, actors.staff, actors.observer):
+            assert actors.client(who).post(url("minutes_edit", held.pk), data).status_code == 403
+        held.refresh_from_db()
+        assert held.minutes == ""
+
+    def test_decision_becomes_an_action_item(self, actors, held):
+        client = actors.client(actors.expert)
+        response = client.post(url("decision_create", held.pk), {"text": "Mindestkriterien IT"})
+        assert response.status_code == 302
+        decision = Decision.objects.get()
+        page = client.get(url("action_item_create", held.pk, decision.pk)).content.decode()
+        assert "Mindestkriterien IT" in page and str(actors.coordinator) in page
+        assert str(actors.outsider) not in page
+        due = timezone.localdate() + timedelta(days=30)
+        response = client.post(
+            url("action_item_create", held.pk, decision.pk),
+            {
+                "title": "Kriterien mit der Vergabestelle abstimmen",
+                "owner": actors.coordinator.pk,
+                "membership": actors.luenen.pk,
+                "due_on": due.isoformat(),
+                "status": "open",
+            },
+        )
+        assert response.status_code == 302
+        item = ActionItem.objects.get()
+        assert (item.network, item.decision, item.owner) == (
+            actors.network,
+            decision,
+            actors.coordinator,
+        )
+        text = client.get(url("meeting_detail", held.pk)).content.decode()
+        assert "Kriterien mit der Vergabestelle abstimmen" in text
+        assert due.strftime("%d.%m.%Y") in text
+
+    def test_action_item_input_is_checked(self, actors, held):
+        decision = Decision.objects.create(meeting=held, text="Beschluss")
+        response = actors.client(actors.moderator).post(
+            url("action_item_create", held.pk, decision.pk),
+            {
+                "title": "",
+                "owner": actors.outsider.pk,
+                "membership": actors.other_membership.pk,
+                "due_on": "31.02.2026",
+                "status": "open",
+            },
+        )
+        text = response.content.decode()
+        assert "Dieses Feld ist zwingend erforderlich." in text
+        assert "ist keine gültige Auswahl" in text
+        assert "Bitte ein gültiges Datum eingeben." in text
+        assert not ActionItem.objects.exists()
+
+    def test_decision_permissions(self, actors, held):
+        for who in (actors.coordinator, actors.observer):
+            client = actors.client(who)
+            assert client.post(url("decision_create", held.pk), {"text": "x"}).status_code == 403
+        assert (
+            actors.client(actors.outsider)
+            .post(url("decision_create", held.pk), {"text": "x"})
+            .status_code
+            == 404
+        )
+        assert not Decision.objects.exists()
+
+
+class TestActionItemList:
+    def test_anonymous_and_outsider(self, client, actors):
+        assert client.get(url("action_item_list")).status_code == 302
+        assert actors.client(actors.outsider).get(url("action_item_list")).status_code == 404
+
+    def test_overdue_items_are_highlighted(self, actors):
+        today = timezone.localdate()
+        ActionItemFactory(
+            network=actors.network,
+            title="Längst fällig",
+            due_on=today - timedelta(days=3),
+            owner=actors.coordinator,
+        )
+        ActionItemFactory(
+            network=actors.network, title="Noch Zeit", due_on=today + timedelta(days=3)
+        )
+        ActionItemFactory(
+            network=actors.network,
+            title="Schon erledigt",
+            status="done",
+            due_on=today - timedelta(days=30),
+        )
+        ActionItemFactory(network=actors.other_network, title="Fremde Aufgabe")
+        text = actors.client(actors.observer).get(url("action_item_list")).content.decode()
+        assert "1 Aufgabe ist überfällig." in text
+        assert "Längst fällig" in text and "Noch Zeit" in text
+        assert "Schon erledigt" not in text and "Fremde Aufgabe" not in text
+        assert text.count("(überfällig)") == 1
+        done = actors.client(actors.observer).get(url("action_item_list"), {"status": "done"})
+        assert "Schon erledigt" in done.content.decode()
+        everything = actors.client(actors.observer).get(url("action_item_list"), {"status": "xx"})
+        assert "Längst fällig" in everything.content.decode()
+
+    def test_owner_updates_their_own_item_others_may_not(self, actors):
+        item = ActionItemFactory(network=actors.network, title="Eigene", owner=actors.coordinator)
+        data = {
+            "title": "Eigene",
+            "owner": actors.coordinator.pk,
+            "status": "done",
+            "loaded_version": 1,
+        }
+        for who in (actors.other, actors.observer):
+            assert (
+                actors.client(who).post(url("action_item_edit", item.pk), data).status_code == 403
+            )
+        assert (
+            actors.client(actors.outsider).post(url("action_item_edit", item.pk), data).status_code
+            == 404
+        )
+        item.refresh_from_db()
+        assert item.status == "open"
+        response = actors.client(actors.coordinator).post(url("action_item_edit", item.pk), data)
+        assert response.status_code == 302
+        item.refresh_from_db()
+        assert item.status == "done"
+        history = actors.client(actors.observer).get(url("action_item_history", item.pk))
+        text = history.content.decode()
+        assert "Verlauf: Eigene" in text and "erledigt" in text and "offen" in text
+
+    @pytest.mark.parametrize("count", [2, 30])
+    def test_query_count_is_fixed(self, actors, count, django_assert_max_num_queries):
+        meeting = MeetingFactory(network=actors.network)
+        for n in range(count):
+            decision = Decision.objects.create(meeting=meeting, text=f"B{n}")
+            ActionItemFactory(
+                network=actors.network,
+                decision=decision,
+                owner=actors.staff,
+                membership=actors.luenen,
+                title=f"Aufgabe Nr. {n}",
+            )
+        client = actors.client(actors.moderator)
+        with django_assert_max_num_queries(8):
+            response = client.get(url("action_item_list"))
+        assert response.content.decode().count("<td>Aufgabe Nr. ") == count
+
+
+def test_roles_fixture_sanity(actors):
+    assert Role.objects.filter(network=actors.network).count() == 6
