@@ -206,6 +206,8 @@ def adoption_set_status(*, adoption: Adoption, status: str, reason: str = "") ->
                 "new": Adoption.Status(status).label,
             }
         )
+    if status == Adoption.Status.DECLINED and not reason.strip():
+        raise ValidationError({"decline_reason": _("Bitte begründen Sie die Ablehnung.")})
     adoption.status = status
     adoption.decline_reason = reason.strip() if status == Adoption.Status.DECLINED else ""
     adoption.full_clean()
