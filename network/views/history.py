@@ -110,7 +110,8 @@ def history_entries(obj) -> list[HistoryEntry]:
     related_names = {}
     for related_model, ids in wanted.items():
         if ids:
-            for related in related_model._default_manager.filter(pk__in=ids):
+            # select_related(): str() of a member names its municipality and network.
+            for related in related_model._default_manager.filter(pk__in=ids).select_related():
                 related_names[(related_model, related.pk)] = str(related)
 
     actions = {"+": _("angelegt"), "~": _("geändert"), "-": _("gelöscht")}
