@@ -321,9 +321,11 @@ class ScoringBoard(VersionedModel):
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
 
-    def spec(self, groups=None) -> scoring.BoardSpec:
-        """The board as plain values; `groups` may be passed prefetched (with criteria)."""
+    def spec(self, groups=None, levels=None) -> scoring.BoardSpec:
+        """The board as plain values; `groups` (with criteria) and `levels` may be passed
+        when the caller has loaded them already."""
         groups = list(groups if groups is not None else self.groups.prefetch_related("criteria"))
+        levels = list(levels if levels is not None else self.levels.all())
         return scoring.BoardSpec(
             groups=tuple(
                 scoring.GroupSpec(g.pk, g.name, float(g.weight_pct), g.in_group_minimums)
@@ -342,7 +344,7 @@ class ScoringBoard(VersionedModel):
                     None if lv.min_total_pct is None else float(lv.min_total_pct),
                     None if lv.min_group_pct is None else float(lv.min_group_pct),
                 )
-                for lv in self.levels.all()
+                for lv in levels
             ),
         )
 
@@ -387,7 +389,12 @@ class BoardCriterion(VersionedModel):
         max_digits=4,
         decimal_places=1,
         default=Decimal("1.0"),
-        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(10)],
+        validators=[
+            MinValueValidator(
+                Decimal("0.1"), _("Der Gewichtungsfaktor muss mindestens 0,1 betragen.")
+            ),
+            MaxValueValidator(10),
+        ],
     )
     target = models.TextField(_("Zielwert (100 Punkte)"), blank=True)
     reference = models.TextField(_("Referenzwert (50 Punkte)"), blank=True)
@@ -527,8 +534,8 @@ class Assessment(VersionedModel):
             update_fields=["status", "finalised_at", "finalised_by", "legal_failures", "version"]
         )
 
-    def evaluate(self, groups=None, scores=None) -> scoring.Result:
-        spec = self.board.spec(groups)
+    def evaluate(self, groups=None, scores=None, levels=None) -> scoring.Result:
+        spec = self.board.spec(groups, levels)
         scores = scores if scores is not None else self.scores.all()
         points = {s.criterion_id: s.points for s in scores}
         failures = (

@@ -343,7 +343,7 @@ def board_detail(request, network_slug, pk):
     board = _board(access, pk)
     groups = list(board.groups.prefetch_related("criteria__guidelines"))
     levels = list(board.levels.all())
-    spec = board.spec(groups)
+    spec = board.spec(groups, levels)
     from .scoring import validate_board
 
     versions = ScoringBoard.objects.filter(series=board.series).order_by("-revision")
@@ -541,9 +541,9 @@ def assessment_detail(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     assessment = _assessment(access, pk)
     groups, scores = _assessment_parts(assessment)
-    result = assessment.evaluate(groups, scores.values())
-    names = {c.pk: str(c) for g in groups for c in g.criteria.all()}
     levels = list(assessment.board.levels.all())
+    result = assessment.evaluate(groups, scores.values(), levels)
+    names = {c.pk: str(c) for g in groups for c in g.criteria.all()}
     return render(
         request,
         "building/assessment_detail.html",
