@@ -107,7 +107,8 @@ def invitation_accept(
     account with this name and password. A link works exactly once."""
     with transaction.atomic():
         locked = (
-            Invitation.objects.select_for_update()
+            # Only the invitation row is locked; its membership is joined for reading.
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("membership")
             .filter(pk=invitation.pk)
             .first()
