@@ -1,0 +1,277 @@
+"""Load benchmark of the portal against gunicorn + PostgreSQL with the scale data set.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/knn_bench \\
+        .venv/bin/python manage.py generate_scale_data
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/knn_bench \\
+        .venv/bin/python bench/run_bench.py --rounds 60
+
+Measures, in one run with the requests interleaved (so every page sees the same machine
+state): p50/p95 of the moderator dashboard of the 60-member network "scale-0", a member's
+adoption matrix (procurement, if installed), the project comparison (building, if
+installed) and the profile page as the floor; the ratio to the floor is the figure that
+counts. Then time and peak memory (ru_maxrss of a fresh process) of a municipality
+report and of the 60-member annual report. Writes bench/results.json and prints Markdown.
+"""
+
+import argparse
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+NETWORK = "scale-0"
+EMAIL = "moderation-0@scale.example.org"
+PASSWORD = "scale-benchmark-2026"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def bench_env(var_dir: Path) -> dict:
+    return {
+        **os.environ,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_HSTS_SECONDS": "0",
+        "KNN_VAR_DIR": str(var_dir),
+        "CELERY_BROKER_URL": "",
+        "DJANGO_LOG_LEVEL": "ERROR",
+    }
+
+
+def urls_to_measure(env) -> dict:
+    """Resolved in a Django process: topic apps that are not installed are left out."""
+    code = f"""
+import json, django
+django.setup()
+from django.urls import reverse, NoReverseMatch
+from network.models import Membership
+members = Membership.objects.filter(network__slug={NETWORK!r}).select_related("municipality")
+member = members.order_by("pk").first()
+out = {{"floor (profile)": reverse("profile"),
+        "moderator dashboard": reverse("network:dashboard", args=[{NETWORK!r}])}}
+for label, name, kwargs in [
+    ("adoption matrix", "procurement:adoption_matrix",
+     {{"network_slug": {NETWORK!r}, "municipality_slug": member.municipality.slug}}),
+    ("project comparison", "building:comparison", {{"network_slug": {NETWORK!r}}}),
+]:
+    try:
+        out[label] = reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        pass
+out["_member"] = member.municipality.slug
+out["_members"] = Membership.objects.filter(network__slug={NETWORK!r}).count()
+print(json.dumps(out))
+"""
+    result = subprocess.run(
+        [PYTHON, "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "knn_portal.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+class Session:
+    """A logged-in browser stand-in (cookies kept in a jar, CSRF read from the form)."""
+
+    def __init__(self, base):
+        self.base = base
+        self.jar = CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path) -> tuple[int, bytes]:
+        with self.opener.open(self.base + path, timeout=120) as response:
+            return response.status, response.read()
+
+    def log_in(self, email, password):
+        _status, body = self.get("/konto/anmelden/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+        data = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": token, "username": email, "password": password}
+        ).encode()
+        request = urllib.request.Request(
+            self.base + "/konto/anmelden/", data=data, headers={"Referer": self.base + "/"}
+        )
+        with self.opener.open(request, timeout=60) as response:
+            if "/anmelden/" in response.url:
+                raise SystemExit("login failed: is the scale data set generated?")
+
+
+def wait_for(url, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except Exception:  # noqa: BLE001 - not up yet
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+def percentile(values, p):
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    low, high = int(k), min(int(k) + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (k - low)
+
+
+def measure_pages(env, urls, rounds, warmup, workers):
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            GUNICORN,
+            "knn_portal.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "--access-logfile",
+            "/dev/null",
+            "--error-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_for(base + "/healthz")
+        session = Session(base)
+        session.log_in(EMAIL, PASSWORD)
+        pages = {k: v for k, v in urls.items() if not k.startswith("_")}
+        timings = {label: [] for label in pages}
+        for round_ in range(warmup + rounds):
+            for label, path in pages.items():
+                started = time.perf_counter()
+                status, body = session.get(path)
+                elapsed = (time.perf_counter() - started) * 1000
+                if status != 200 or b"<html" not in body:
+                    raise SystemExit(f"{label} {path}: HTTP {status}")
+                if round_ >= warmup:
+                    timings[label].append(elapsed)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    floor = statistics.median(timings["floor (profile)"])
+    floor_p95 = percentile(timings["floor (profile)"], 95)
+    return {
+        label: {
+            "url": pages[label],
+            "p50_ms": round(statistics.median(values), 1),
+            "p95_ms": round(percentile(values, 95), 1),
+            "p50_ratio": round(statistics.median(values) / floor, 2),
+            "p95_ratio": round(percentile(values, 95) / floor_p95, 2),
+            "n": len(values),
+        }
+        for label, values in timings.items()
+    }
+
+
+REPORT_CODE = """
+import json, resource, sys, time, django
+django.setup()
+from pathlib import Path
+from django.core.management import call_command
+args = json.loads(sys.argv[1])
+started = time.perf_counter()
+call_command("build_report", **args)
+print(json.dumps({"seconds": round(time.perf_counter() - started, 2),
+                  "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                  "bytes": Path(args["output"]).stat().st_size}))
+"""
+
+
+def measure_report(env, args):
+    result = subprocess.run(
+        [PYTHON, "-c", REPORT_CODE, json.dumps(args)],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "knn_portal.settings"},
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode:
+        raise SystemExit(result.stderr[-3000:])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--year", type=int, default=2026)
+    parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
+    options = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("DATABASE_URL must point to the PostgreSQL database with the scale data")
+    var_dir = ROOT / "var" / "bench"
+    var_dir.mkdir(parents=True, exist_ok=True)
+    env = bench_env(var_dir)
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+    urls = urls_to_measure(env)
+    pages = measure_pages(env, urls, options.rounds, options.warmup, options.workers)
+    member = urls["_member"]
+    reports = {
+        "municipality report": measure_report(
+            env,
+            {
+                "network": NETWORK,
+                "municipality": member,
+                "year": options.year,
+                "output": str(var_dir / "municipality.pdf"),
+            },
+        ),
+        f"annual report ({urls['_members']} members)": measure_report(
+            env,
+            {"network": NETWORK, "annual": options.year, "output": str(var_dir / "annual.pdf")},
+        ),
+    }
+    results = {
+        "pages": pages,
+        "reports": reports,
+        "rounds": options.rounds,
+        "workers": options.workers,
+    }
+    options.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print("| page | p50 (ms) | p95 (ms) | p50 / floor | p95 / floor |")
+    print("|---|---:|---:|---:|---:|")
+    for label, row in pages.items():
+        print(
+            f"| {label} | {row['p50_ms']} | {row['p95_ms']} | {row['p50_ratio']} | "
+            f"{row['p95_ratio']} |"
+        )
+    print()
+    print("| report | time (s) | peak memory (MB) | size (bytes) |")
+    print("|---|---:|---:|---:|")
+    for label, row in reports.items():
+        print(f"| {label} | {row['seconds']} | {row['peak_mb']} | {row['bytes']:,} |")
+
+
+if __name__ == "__main__":
+    main()
