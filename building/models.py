@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -113,7 +114,7 @@ class BuildingProject(VersionedModel):
         OPEN = legal.STATUS_OPEN, _("offen (Angaben fehlen)")
         NONE = legal.STATUS_NONE, _("keine Pflicht")
 
-    PHASES = [(n, _("Leistungsphase %(n)s") % {"n": n}) for n in range(1, 10)]
+    PHASES = [(n, format_lazy(_("Leistungsphase {n}"), n=n)) for n in range(1, 10)]
 
     membership = models.ForeignKey(
         Membership,

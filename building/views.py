@@ -1,12 +1,14 @@
 """Views of the building area. Every view resolves the user's access to the network first
 (404 for outsiders) and looks objects up only inside that network."""
 
+from collections import defaultdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -276,21 +278,24 @@ def comparison(request, network_slug):
     access = get_access(request.user, network_slug)
     settings_obj = BuildingSettings.for_network(access.network)
     assumptions = settings_obj.assumptions()
-    projects = list(
-        _projects(access)
-        .select_related("latest_assessment__board")
-        .prefetch_related(
-            Prefetch("variants", queryset=Variant.objects.prefetch_related("energy_uses"))
-        )
-    )
+    projects = list(_projects(access).select_related("latest_assessment__board"))
     by_total = sorted(
         (p for p in projects if p.latest_assessment and p.latest_assessment.total_pct is not None),
         key=lambda p: (-p.latest_assessment.total_pct, p.name),
     )
+    variants = defaultdict(list)
+    for variant in (
+        Variant.objects.filter(project__membership__network=access.network)
+        .prefetch_related("energy_uses")
+        .order_by("-is_reference", "name")
+    ):
+        variants[variant.project_id].append(variant)
     by_cost = []
     for project in projects:
-        table = presentation.variant_table(project.variants.all(), assumptions)
-        best = table.best_per_tonne if table else None
+        if len(variants[project.pk]) < 2:
+            continue  # nothing to compare
+        table = presentation.variant_table(variants[project.pk], assumptions)
+        best = table.best_per_tonne
         if best is not None:
             reference = table.rows[table.reference]
             avoided = reference.result.tonnes_co2 - best.result.tonnes_co2
