@@ -23,7 +23,19 @@ class LoginForm(AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
-    """Name and e-mail address of the logged-in person."""
+    """Name and e-mail address of the logged-in person.
+
+    The address is the login and where password resets go, so changing it asks for the
+    current password: an unattended open session is not enough to take the account over.
+    """
+
+    current_password = forms.CharField(
+        label=_("Aktuelles Passwort"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Nur nötig, wenn Sie Ihre E-Mail-Adresse ändern."),
+    )
 
     class Meta:
         model = User
@@ -34,6 +46,17 @@ class ProfileForm(forms.ModelForm):
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
             raise ValidationError(_("Diese E-Mail-Adresse gehört schon zu einem anderen Konto."))
         return email
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        changed = email and email != self.instance.email.lower()
+        if changed and not self.instance.check_password(cleaned.get("current_password") or ""):
+            self.add_error(
+                "current_password",
+                _("Zum Ändern der E-Mail-Adresse bitte Ihr aktuelles Passwort eingeben."),
+            )
+        return cleaned
 
 
 class InvitationAcceptForm(forms.Form):

@@ -3,7 +3,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import router, transaction
+from django.db.models import ProtectedError, RestrictedError
+from django.db.models.deletion import Collector
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +41,8 @@ def invitation_create(
 ) -> tuple[Invitation, str]:
     """Store an invitation (only the hash of its token) and mail the one-time link.
 
-    Returns the invitation and the raw token, which exists nowhere else afterwards.
+    Returns the invitation and the raw token, which exists nowhere else afterwards. Raises
+    OSError (smtplib's errors included) when the mail cannot be sent; nothing is stored then.
     """
     raw_token = new_secret_token()
     invitation = Invitation(
@@ -61,18 +64,20 @@ def invitation_create(
     invitation.full_clean()
     with transaction.atomic():
         invitation.save()
-    context = {
-        "invitation": invitation,
-        "link": invitation_link(raw_token),
-        "valid_until": invitation.expires_at,
-        "existing_account": User.objects.filter(email__iexact=invitation.email).exists(),
-    }
-    send_mail(
-        subject=_("Einladung in das Netzwerk %(network)s") % {"network": network.name},
-        message=render_to_string("registration/invitation_email.txt", context),
-        from_email=None,
-        recipient_list=[invitation.email],
-    )
+        context = {
+            "invitation": invitation,
+            "link": invitation_link(raw_token),
+            "valid_until": invitation.expires_at,
+            "existing_account": User.objects.filter(email__iexact=invitation.email).exists(),
+        }
+        # Sent inside the transaction on purpose: if the mail server refuses (OSError), the
+        # invitation is rolled back, as nobody could ever hold its link.
+        send_mail(
+            subject=_("Einladung in das Netzwerk %(network)s") % {"network": network.name},
+            message=render_to_string("registration/invitation_email.txt", context),
+            from_email=None,
+            recipient_list=[invitation.email],
+        )
     return invitation, raw_token
 
 
@@ -171,3 +176,41 @@ def membership_add(
         membership.full_clean()
         membership.save()
     return membership
+
+
+def department_delete(*, department) -> None:
+    """Delete a department unless anything would be deleted with it.
+
+    Topic apps hang their records on departments (approvals, milestones) with CASCADE or
+    PROTECT; a department that carries any of them is refused with a German message naming
+    what depends on it, instead of silently taking approvals with it. Links that are only
+    cleared (a staff member's department, an invitation's) do not block.
+    """
+    collector = Collector(using=router.db_for_write(type(department)))
+    try:
+        collector.collect([department])
+    except (ProtectedError, RestrictedError) as error:
+        dependants = {type(obj)._meta.verbose_name_plural for obj in error.protected_objects}
+        raise ValidationError(_dependants_message(department, dependants)) from None
+    dependants = {
+        model._meta.verbose_name_plural
+        for model, objects in collector.data.items()
+        if model is not type(department) and objects
+    }
+    # Related rows without signals are collected as querysets for a bulk delete.
+    dependants |= {
+        queryset.model._meta.verbose_name_plural
+        for queryset in collector.fast_deletes
+        if queryset.model is not type(department) and queryset.exists()
+    }
+    if dependants:
+        raise ValidationError(_dependants_message(department, dependants))
+    with transaction.atomic():
+        department.delete()
+
+
+def _dependants_message(department, dependants) -> str:
+    return _(
+        "Der Fachbereich „%(name)s“ kann nicht gelöscht werden, weil noch Daten an ihm "
+        "hängen: %(what)s."
+    ) % {"name": department.name, "what": ", ".join(sorted(str(d) for d in dependants))}

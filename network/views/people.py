@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, ProtectedError, Q
+from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -161,21 +161,31 @@ def invitation_list(request, network_slug):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        invitation, _token = services.invitation_create(
-            network=access.network,
-            email=data["email"],
-            kind=data["kind"],
-            membership=data["membership"],
-            department=data["department"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            invited_by=request.user,
-        )
-        messages.success(
-            request,
-            _("Die Einladung an %(email)s wurde verschickt.") % {"email": invitation.email},
-        )
-        return redirect("network:invitations", network_slug=access.network.slug)
+        try:
+            invitation, _token = services.invitation_create(
+                network=access.network,
+                email=data["email"],
+                kind=data["kind"],
+                membership=data["membership"],
+                department=data["department"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                invited_by=request.user,
+            )
+        except OSError:
+            form.add_error(
+                None,
+                _(
+                    "Die E-Mail konnte nicht verschickt werden; die Einladung wurde nicht "
+                    "gespeichert. Bitte versuchen Sie es später erneut."
+                ),
+            )
+        else:
+            messages.success(
+                request,
+                _("Die Einladung an %(email)s wurde verschickt.") % {"email": invitation.email},
+            )
+            return redirect("network:invitations", network_slug=access.network.slug)
     invitations = _visible_invitations(access).open()
     return render(
         request,
@@ -360,16 +370,9 @@ def department_delete(request, network_slug, municipality_slug, pk):
     access, membership = _managed_membership(request, network_slug, municipality_slug)
     department = access.get(Department.objects.filter(municipality=membership.municipality), pk=pk)
     try:
-        department.delete()
-    except ProtectedError:
-        messages.error(
-            request,
-            _(
-                "Der Fachbereich „%(name)s“ kann nicht gelöscht werden, weil noch Daten "
-                "(z. B. Abstimmungen) an ihm hängen."
-            )
-            % {"name": department.name},
-        )
+        services.department_delete(department=department)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(
             request, _("Der Fachbereich „%(name)s“ wurde gelöscht.") % {"name": department.name}

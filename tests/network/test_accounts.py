@@ -131,7 +131,12 @@ class TestProfile:
         client = actors.client(actors.staff)
         response = client.post(
             reverse("profile"),
-            {"first_name": "Erika", "last_name": "Musterfrau", "email": "Erika@Example.org"},
+            {
+                "first_name": "Erika",
+                "last_name": "Musterfrau",
+                "email": "Erika@Example.org",
+                "current_password": TEST_PASSWORD,
+            },
             follow=True,
         )
         assert "Ihre Angaben wurden gespeichert." in response.content.decode()
@@ -140,6 +145,29 @@ class TestProfile:
             "Erika Musterfrau",
             "erika@example.org",
         )
+
+    def test_changing_the_email_needs_the_current_password(self, actors):
+        before = actors.staff.email
+        client = actors.client(actors.staff)
+        for password in ("", "falsch-falsch-falsch"):
+            response = client.post(
+                reverse("profile"),
+                {
+                    "first_name": "Erika",
+                    "last_name": "Neu",
+                    "email": "erika@example.org",
+                    "current_password": password,
+                },
+            )
+            assert "bitte Ihr aktuelles Passwort eingeben" in response.content.decode()
+        actors.staff.refresh_from_db()
+        assert actors.staff.email == before and actors.staff.last_name != "Neu"
+        # The name alone changes without the password.
+        client.post(
+            reverse("profile"), {"first_name": "Erika", "last_name": "Neu", "email": before}
+        )
+        actors.staff.refresh_from_db()
+        assert actors.staff.get_full_name() == "Erika Neu"
 
     def test_email_of_another_account_is_refused(self, actors):
         before = actors.staff.email
@@ -251,6 +279,17 @@ class TestInvitationLink:
         again = client.get(accept_url(token))
         assert again.status_code == 404
         assert "bereits angenommen" in again.content.decode()
+
+    def test_mail_server_down_stores_nothing(self, actors, settings):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
+        response = actors.client(actors.coordinator).post(
+            reverse("network:invitations", args=["knn"]),
+            {"email": "neu@example.org", "kind": "staff", "membership": actors.luenen.pk},
+        )
+        assert response.status_code == 200
+        assert "Die E-Mail konnte nicht verschickt werden" in response.content.decode()
+        assert not Invitation.objects.exists()
 
     def test_short_or_mismatched_password_gives_german_errors(self, client, actors):
         _invitation, token = invite(actors)

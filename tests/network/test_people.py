@@ -746,3 +746,20 @@ class TestNetworkOverview:
         text = actors.client(actors.staff).get(url("network")).content.decode()
         assert url("people") in text
         assert url("member_add") not in text
+
+
+class TestDepartmentWithData:
+    def test_a_department_with_approvals_is_not_deleted(self, actors):
+        from tests.procurement.factories import DepartmentApprovalFactory
+
+        approval = DepartmentApprovalFactory(
+            adoption__membership=actors.luenen, department=actors.luenen_department
+        )
+        response = actors.client(actors.coordinator).post(
+            url("department_delete", "luenen", actors.luenen_department.pk), follow=True
+        )
+        text = response.content.decode()
+        assert "kann nicht gelöscht werden, weil noch Daten an ihm hängen" in text
+        assert Department.objects.filter(pk=actors.luenen_department.pk).exists()
+        assert type(approval).objects.filter(pk=approval.pk).exists()
+        assert staff_role(actors).department == actors.luenen_department
