@@ -10,6 +10,7 @@ class NetworkConfig(AppConfig):
     nav_links = [
         ("network:meeting_list", _("Termine")),
         ("network:report_list", _("Berichte")),
+        ("network:people", _("Personen")),
     ]
     # The network's own progress section (meeting attendance); see network.progress.
     progress_sections = ["network.sections.AttendanceSection"]

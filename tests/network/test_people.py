@@ -763,3 +763,9 @@ class TestDepartmentWithData:
         assert Department.objects.filter(pk=actors.luenen_department.pk).exists()
         assert type(approval).objects.filter(pk=approval.pk).exists()
         assert staff_role(actors).department == actors.luenen_department
+
+
+def test_area_navigation_links_the_directory(actors):
+    text = actors.client(actors.staff).get(url("network")).content.decode()
+    nav = text[text.index('aria-label="Bereiche des Netzwerks"') :]
+    assert f'href="{url("people")}"' in nav[: nav.index("</nav>")]
