@@ -481,12 +481,13 @@ def approval_inbox(request, network_slug):
             "adoption__criterion__product_group",
             "adoption__membership__municipality",
         )
-        .order_by("requested_at")
+        .order_by("requested_at", "pk")
     )
+    page = Paginator(pending, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "procurement/approval_inbox.html",
-        _ctx(access, approvals=pending, form=DecisionForm()),
+        _ctx(access, approvals=page, page_obj=page, form=DecisionForm()),
     )
 
 
