@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from network.models import Membership
+
 from . import legal, scoring
 from .models import (
     Assessment,
@@ -75,11 +77,16 @@ def generate(memberships, spec, rng):
     for membership in memberships:
         by_network[membership.network_id].append(membership)
     now = timezone.now()
+    populations = dict(
+        Membership.objects.filter(pk__in=[m.pk for m in memberships]).values_list(
+            "pk", "municipality__population"
+        )
+    )
     for network_id, members in by_network.items():
         board, criteria, board_spec = _board(network_id, spec.scores_per_assessment)
         projects = []
         for membership in members:
-            population = getattr(membership.municipality, "population", None)
+            population = populations.get(membership.pk)
             for n in range(spec.projects_per_member):
                 kind = legal.NEW_BUILD if rng.random() < 0.4 else legal.RENOVATION
                 start = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 2200))

@@ -524,10 +524,11 @@ def assessment_create(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     project = _project(access, pk)
     access.require(access.can_edit_membership(project.membership))
-    board = access.get(
-        ScoringBoard.objects.filter(network=access.network).active(),
-        pk=request.POST.get("board") or 0,
-    )
+    board_id = request.POST.get("board", "")
+    if not board_id.isdigit():
+        messages.error(request, _("Bitte ein aktives Raster auswählen."))
+        return redirect("building:project_detail", network_slug, project.pk)
+    board = access.get(ScoringBoard.objects.filter(network=access.network).active(), pk=board_id)
     assessment = services.assessment_start(project=project, board=board)
     return redirect("building:assessment_score", network_slug, assessment.pk)
 

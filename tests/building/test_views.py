@@ -627,6 +627,9 @@ class TestAssessments:
         draft = services.board_new_version(board=data.board)
         p = data.herten_project
         assert client.post(u("assessment_create", p.pk), {"board": draft.pk}).status_code == 404
+        response = client.post(u("assessment_create", p.pk), {"board": "abc"}, follow=True)
+        assert "Bitte ein aktives Raster auswählen." in text_of(response)
+        assert not Assessment.objects.filter(project=p).exists()
         response = client.post(u("assessment_create", p.pk), {"board": data.board.pk})
         a = Assessment.objects.get(project=p)
         assert response["Location"] == u("assessment_score", a.pk)
