@@ -84,7 +84,9 @@ def test_criterion_agreed_through_two_departments(page, actors):
     # The coordinator starts the adoption and asks two departments.
     log_in(page, actors.coordinator.email, TEST_PASSWORD)
     visit(page, base + "kommunen/luenen/uebernahmen/", "Kriterien und Zustimmung – Lünen")
-    page.get_by_label("Recyclingpapier mit Blauem Engel").check()
+    # The select-all box (static/js/procurement.js) ticks every criterion of the group.
+    page.get_by_label("Alle Kriterien der Warengruppe Papier auswählen").check()
+    assert page.get_by_label("Recyclingpapier mit Blauem Engel").is_checked()
     page.get_by_label("Aktion").select_option("start")
     page.get_by_role("button", name="Ausführen").click()
     page.get_by_role("link", name="Recyclingpapier mit Blauem Engel").click()
