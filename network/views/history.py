@@ -158,6 +158,34 @@ def history_entries(obj) -> list[HistoryEntry]:
     return entries
 
 
+def readable_changes(conflict) -> list[FieldChange]:
+    """The other person's changes of an EditConflict with display values (choice texts,
+    names instead of ids, German dates) for `network/history/_conflict.html`."""
+    model = type(conflict.current)
+    fields = {f.name: f for f in model._meta.concrete_fields}
+    related_names = {}
+    for change in conflict.changes:
+        field = fields.get(change.field)
+        if isinstance(field, models.ForeignKey):
+            ids = {v for v in (change.old, change.new) if v is not None}
+            for related in field.related_model._default_manager.filter(pk__in=ids):
+                related_names[(field.related_model, related.pk)] = str(related)
+    rows = []
+    for change in conflict.changes:
+        field = fields.get(change.field)
+        if field is None:  # many-to-many: lists of ids
+            rows.append(FieldChange(change.label, str(change.old or "–"), str(change.new or "–")))
+            continue
+        rows.append(
+            FieldChange(
+                change.label,
+                _display(field, change.old, related_names),
+                _display(field, change.new, related_names),
+            )
+        )
+    return rows
+
+
 def render_history(request, access, obj, back_url, template="network/history/history.html"):
     """A full page with the history of `obj`. The caller has checked read access."""
     return render(

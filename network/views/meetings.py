@@ -35,7 +35,7 @@ from network.models import (
     Role,
 )
 from network.services import meetings as services
-from network.views.history import render_history
+from network.views.history import readable_changes, render_history
 
 PAST_PAGE_SIZE = 20
 
@@ -63,6 +63,7 @@ def _keep_conflict_version(form):
     if form.conflict is not None:
         form.data = form.data.copy()
         form.data["loaded_version"] = form.conflict.current.version
+        form.conflict_rows = readable_changes(form.conflict)
 
 
 def _participation(access, meeting, participant_ids):

@@ -121,6 +121,9 @@ def test_action_item_conflict_between_owner_and_moderator(actors):
     base = {"title": "Abstimmen", "owner": actors.coordinator.pk}
     assert owner.post(url, {**base, "status": "done", "loaded_version": vo}).status_code == 302
     response = moderator.post(url, {**base, "status": "dropped", "loaded_version": vm})
-    assert "nicht gespeichert" in response.content.decode()
+    text = response.content.decode()
+    assert "nicht gespeichert" in text
+    # The other person's change in words, not as a stored value.
+    assert '<td class="text-break">offen</td><td class="text-break">erledigt</td>' in text
     item.refresh_from_db()
     assert item.status == "done"
