@@ -1,0 +1,30 @@
+"""The demo's meetings render on every meetings page (a smoke test over real-looking data)."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from icalendar import Calendar
+
+from network.demo import seed_network
+from network.models import Meeting, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_meetings_render():
+    seed_network()
+    client = Client()
+    client.force_login(User.objects.get(email="moderator@example.org"))
+    meetings = list(Meeting.objects.filter(network__slug="knn"))
+    assert meetings
+    text = client.get(reverse("network:meeting_list", args=["knn"])).content.decode()
+    for meeting in meetings:
+        assert meeting.title in text
+        detail = client.get(reverse("network:meeting_detail", args=["knn", meeting.pk]))
+        assert meeting.title in detail.content.decode()
+        history = client.get(reverse("network:meeting_history", args=["knn", meeting.pk]))
+        assert "angelegt" in history.content.decode()
+    assert client.get(reverse("network:action_item_list", args=["knn"])).status_code == 200
+    token = User.objects.get(email="expert@example.org").calendar_token
+    feed = Client().get(reverse("network:calendar_feed", args=["knn", token]))
+    assert len(Calendar.from_ical(feed.content).walk("VEVENT")) == len(meetings)
