@@ -139,6 +139,16 @@ def project_detail(request, network_slug, pk):
     variants = project.variants.prefetch_related("energy_uses")
     settings_obj = BuildingSettings.for_network(access.network)
     active_boards = ScoringBoard.objects.filter(network=access.network).active()
+    records = list(project.history.select_related("history_user").order_by("-history_id")[:11])
+    changes = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        fields = []
+        if older is not None:
+            delta = newer.diff_against(older, excluded_fields=["version", "legal_status"])
+            fields = [
+                str(BuildingProject._meta.get_field(c.field).verbose_name) for c in delta.changes
+            ]
+        changes.append((newer, fields))
     return render(
         request,
         "building/project_detail.html",
@@ -153,6 +163,7 @@ def project_detail(request, network_slug, pk):
                 b for b in active_boards if not any(a.board_id == b.pk for a in assessments)
             ],
             can_edit=access.can_edit_membership(project.membership),
+            changes=changes[:10],
         ),
     )
 

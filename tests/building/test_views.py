@@ -207,6 +207,10 @@ class TestProjects:
         assert data.project.legal_status == "problem"  # only 10 % of the roof with PV
         assert data.project.phase == 5
         assert data.project.history.count() == 2
+        text = text_of(client.get(u("project_detail", data.project.pk)))
+        assert "geändert: " in text
+        assert "Planungsphase (HOAI)" in text and "Fläche der Solaranlage (m²)" in text
+        assert str(actors.staff) in text
 
     def test_concurrent_edit_shows_the_other_change(self, actors, data):
         client = actors.client(actors.coordinator)
