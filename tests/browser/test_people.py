@@ -38,6 +38,8 @@ def test_coordinator_invites_staff_who_sets_a_password_and_logs_in(page, actors)
     assert_accessible(page)
 
     page.goto("/n/knn/kommunen/luenen/")
+    assert heading(page) == "Lünen"
+    assert_accessible(page)
     page.get_by_role("link", name="Fachbereiche und Personen verwalten").click()
     assert heading(page) == "Lünen verwalten"
     assert_accessible(page)
@@ -105,6 +107,8 @@ def test_coordinator_invites_staff_who_sets_a_password_and_logs_in(page, actors)
 def test_moderator_pages_and_password_reset(page, actors):
     log_in(page, actors.moderator.email, TEST_PASSWORD)
     page.goto("/n/knn/")
+    assert page.get_by_role("row", name=re.compile("Herten")).is_visible()
+    assert_accessible(page)
     page.get_by_role("link", name="Personen im Netzwerk").click()
     assert heading(page) == "Personen im Netzwerk Kommunales Netzwerk Nachhaltigkeit"
     assert page.get_by_role("row", name=re.compile(str(actors.staff))).is_visible()
