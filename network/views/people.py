@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -85,7 +86,7 @@ def people_list(request, network_slug):
             "page_obj": page,
             "rows": rows,
             "q": query,
-            "query": f"q={query}" if query else "",
+            "query": urlencode({"q": query}) if query else "",
             "can_invite": bool(kinds),
         },
     )

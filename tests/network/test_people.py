@@ -769,3 +769,22 @@ def test_area_navigation_links_the_directory(actors):
     text = actors.client(actors.staff).get(url("network")).content.decode()
     nav = text[text.index('aria-label="Bereiche des Netzwerks"') :]
     assert f'href="{url("people")}"' in nav[: nav.index("</nav>")]
+
+
+def test_people_pages_keep_the_search(actors):
+    for n in range(55):
+        RoleFactory(
+            network=actors.network,
+            kind=Kind.STAFF,
+            membership=actors.herten,
+            user=UserFactory(last_name=f"Herten-Person {n}"),
+        )
+    client = actors.client(actors.moderator)
+    first = client.get(url("people"), {"q": "Herten & Co"}).content.decode()
+    assert "Keine Personen gefunden." in first
+    first = client.get(url("people"), {"q": "Herten"}).content.decode()
+    assert "Seite 1 von 2" in first
+    assert "?q=Herten&amp;page=2" in first
+    second = client.get(url("people"), {"q": "Herten", "page": "2"}).content.decode()
+    assert "Seite 2 von 2" in second
+    assert client.get(url("people"), {"page": "kaputt"}).status_code == 200
