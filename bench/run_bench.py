@@ -202,6 +202,45 @@ print(json.dumps({"seconds": round(time.perf_counter() - started, 2),
 """
 
 
+SECTIONS_CODE = """
+import json, time, django
+django.setup()
+from django.db import connection, reset_queries
+from django.utils import timezone
+from network import progress
+from network.models import Membership
+members = Membership.objects.filter(network__slug=%r)
+members = list(members.select_related("municipality", "network"))
+today = timezone.localdate()
+period = progress.Period(members[0].network.started_on, today)
+out = {}
+for section in progress.sections():
+    for name in ("figures", "open_items"):
+        call = getattr(section, name, None)
+        if call is None:
+            continue
+        arg = period if name == "figures" else today
+        call(members, arg)  # warm
+        started = time.perf_counter()
+        call(members, arg)
+        out[f"{section.key}.{name}"] = round((time.perf_counter() - started) * 1000, 1)
+print(json.dumps(out))
+"""
+
+
+def measure_sections(env):
+    """Milliseconds each section needs for the 60 members: where dashboard time goes."""
+    result = subprocess.run(
+        [PYTHON, "-c", SECTIONS_CODE % NETWORK],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "knn_portal.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def measure_report(env, args):
     result = subprocess.run(
         [PYTHON, "-c", REPORT_CODE, json.dumps(args)],
@@ -252,9 +291,11 @@ def main():
             {"network": NETWORK, "annual": options.year, "output": str(var_dir / "annual.pdf")},
         ),
     }
+    sections = measure_sections(env)
     results = {
         "pages": pages,
         "reports": reports,
+        "sections_ms": sections,
         "rounds": options.rounds,
         "workers": options.workers,
     }
@@ -271,6 +312,11 @@ def main():
     print("|---|---:|---:|---:|")
     for label, row in reports.items():
         print(f"| {label} | {row['seconds']} | {row['peak_mb']} | {row['bytes']:,} |")
+    print()
+    print("| section call (60 members) | ms |")
+    print("|---|---:|")
+    for label, ms in sections.items():
+        print(f"| {label} | {ms} |")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,16 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from network.progress import Figure, Period
+from network.templatetags.portal import num
+
+
+def format_figure(value, unit: str = "") -> str:
+    """12 → "12"; 42.25 with "%" → "42,3 %"; None → "–" (whole numbers without decimals)."""
+    if value is None or value == "":
+        return "–"
+    places = 0 if float(value).is_integer() else 1
+    text = num(value, places)
+    return f"{text}\u00a0{unit}" if unit else text
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from django.utils import timezone
 from network import progress
 from network.access import get_access
 from network.models import ActionItem, Meeting, Membership, Role
-from network.reports.figures import figure_table
+from network.reports.charts import mini_bar, scale_for
+from network.reports.figures import figure_table, format_figure
 from network.reports.history import recent_changes
 
 UPCOMING_DAYS = 30
@@ -59,6 +60,21 @@ def _network_dashboard(request, access):
         sort = "name"
     descending = request.GET.get("dir") == "desc"
     table = table.sorted(sort, descending)
+    maxima = {c.key: scale_for(c.unit, table.maximum(c.key)) for c in table.columns}
+    # Cells are formatted here, not by template tags: 60 members × 15 figures is 900 cells.
+    rows = [
+        (
+            row.membership,
+            [
+                (
+                    format_figure(row.values.get(c.key), c.unit),
+                    mini_bar(row.values.get(c.key), maxima[c.key]),
+                )
+                for c in table.columns
+            ],
+        )
+        for row in table.rows
+    ]
     names = {m.pk: m for m in memberships}
     items = _open_items(sections, memberships, today)
     overdue = sorted((i for i in items if i.overdue), key=lambda i: i.due_on)
@@ -74,9 +90,9 @@ def _network_dashboard(request, access):
             "access": access,
             "network": network,
             "table": table,
+            "rows": rows,
             "sort": sort,
             "descending": descending,
-            "maxima": {c.key: table.maximum(c.key) for c in table.columns},
             "overdue_items": [(i, names.get(i.membership_id)) for i in overdue[:LIST_LIMIT]],
             "overdue_count": len(overdue),
             "upcoming_items": [(i, names.get(i.membership_id)) for i in upcoming[:LIST_LIMIT]],
