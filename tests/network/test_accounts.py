@@ -329,6 +329,23 @@ class TestInvitationLink:
         assert Role.objects.filter(user=actors.other, kind=Role.Kind.OBSERVER).exists()
         assert actors.other.check_password(TEST_PASSWORD)
 
+    def test_invited_person_already_logged_in_goes_straight_to_the_network(self, actors):
+        _invitation, token = invite(
+            actors,
+            email=actors.outsider.email,
+            kind=Role.Kind.OBSERVER,
+            membership=None,
+            department=None,
+            invited_by=actors.moderator,
+        )
+        client = actors.client(actors.outsider)
+        assert client.get(reverse("network:network", args=["knn"])).status_code == 404
+        response = client.post(accept_url(token), {}, follow=True)
+        assert response.redirect_chain[-1][0] == reverse("network:network", args=["knn"])
+        assert "Willkommen im Netzwerk Kommunales Netzwerk Nachhaltigkeit!" in (
+            response.content.decode()
+        )
+
     def test_expired_link(self, client, actors):
         invitation, token = invite(actors)
         Invitation.objects.filter(pk=invitation.pk).update(
