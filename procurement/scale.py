@@ -125,32 +125,41 @@ def generate(memberships, spec, rng):
             milestones = []
     Milestone.objects.bulk_create(milestones, batch_size=BATCH)
 
-    # Tenders and their applied criteria (through rows, bulk as well).
+    # Tenders and their applied criteria (through rows, bulk as well), flushed in chunks
+    # across memberships so that the round trips do not grow with the member count.
     Link = Tender.applied_criteria.through
+    by_group = defaultdict(list)
+    for items in criteria.values():
+        for pk, group_id in items:
+            by_group[group_id].append(pk)
+
+    def flush(tenders):
+        links = []
+        for tender in Tender.objects.bulk_create(tenders, batch_size=BATCH):
+            matching = by_group.get(tender.product_group_id)
+            if tender.pk and matching and rng.random() < 0.6:
+                links.extend(Link(tender_id=tender.pk, criterion_id=pk) for pk in matching)
+        Link.objects.bulk_create(links, batch_size=BATCH * 5)
+
+    tenders = []
     for membership in memberships:
-        network_criteria = criteria[membership.network_id]
-        tenders = []
+        member_groups = groups[membership.network_id]
         for year in spec.years:
             for i in range(spec.tenders_per_member_and_year):
-                group = groups[membership.network_id][i % len(GROUP_NAMES)]
                 tenders.append(
                     Tender(
                         membership_id=membership.pk,
                         title=f"Ausschreibung {year}-{i + 1}",
                         reference=f"{year}-{i + 1:04d}",
-                        product_group=group,
+                        product_group_id=member_groups[i % len(member_groups)].pk,
                         estimated_value=Decimal(rng.randint(5, 900) * 1000),
                         procedure=rng.choice(PROCEDURES),
                         published_on=date(year, 1 + i % 12, 1 + i % 28),
                         evidence_received=rng.random() < 0.5,
                     )
                 )
-        created = Tender.objects.bulk_create(tenders, batch_size=BATCH)
-        links = []
-        for tender in created:
-            if tender.pk is None:
-                continue
-            matching = [pk for pk, gid in network_criteria if gid == tender.product_group_id]
-            if matching and rng.random() < 0.6:
-                links.extend(Link(tender_id=tender.pk, criterion_id=pk) for pk in matching)
-        Link.objects.bulk_create(links, batch_size=BATCH)
+        if len(tenders) >= BATCH * 5:
+            flush(tenders)
+            tenders = []
+    if tenders:
+        flush(tenders)
