@@ -58,7 +58,8 @@ def meeting_invite(*, meeting) -> int:
 @transaction.atomic
 def attendance_respond(*, meeting, user, membership_id, status) -> Attendance:
     """A person registers for (or excuses themselves from) an upcoming meeting."""
-    assert status in (Attendance.Status.REGISTERED, Attendance.Status.EXCUSED)
+    if status not in (Attendance.Status.REGISTERED, Attendance.Status.EXCUSED):
+        raise ValueError(f"not a response to an invitation: {status!r}")
     attendance, _created = Attendance.objects.select_for_update().get_or_create(
         meeting=meeting, user=user, defaults={"membership_id": membership_id}
     )
