@@ -504,3 +504,32 @@ class TestCsv:
         assert "Dienstanweisung Beschaffung beschließen;30.06.2024;geplant;;;;ja" in roadmap
         network = client.get(url("network_matrix"), {"format": "csv"}).content.decode("utf-8-sig")
         assert network.splitlines()[0].startswith("Kommune;IT-Geräte: zugestimmt %")
+
+
+def test_staff_of_another_department_cannot_answer(actors, data):
+    from tests.factories import DepartmentFactory, RoleFactory, UserFactory
+
+    it = DepartmentFactory(municipality=actors.luenen.municipality, name="IT")
+    it_staff = UserFactory()
+    RoleFactory(
+        user=it_staff, network=actors.network, kind="staff", membership=actors.luenen, department=it
+    )
+    client = actors.client(it_staff)
+    assert "Energieeffiziente Monitore" not in client.get(url("approval_inbox")).content.decode()
+    response = client.post(url("approval_decide", data.approval.pk), {"decision": "agree"})
+    assert response.status_code == 403
+    assert DepartmentApproval.objects.get().status == "pending"
+
+
+def test_member_that_left_is_read_only(actors, data):
+    actors.luenen.left_on = date(2025, 12, 31)
+    actors.luenen.joined_on = date(2022, 9, 1)
+    actors.luenen.save()
+    client = actors.client(actors.coordinator)
+    page = client.get(url("roadmap", "luenen")).content.decode()
+    assert "Dienstanweisung Beschaffung beschließen" in page
+    assert "Meilenstein anlegen" not in page
+    assert client.get(url("tender_create", "luenen")).status_code == 403
+    response = client.post(url("approval_decide", data.approval.pk), {"decision": "agree"})
+    assert response.status_code == 403
+    assert DepartmentApproval.objects.get().status == "pending"
