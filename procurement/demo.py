@@ -5,9 +5,8 @@ import contextlib
 import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo
-
-from django.conf import settings
 
 from network.models import Department
 
@@ -26,7 +25,8 @@ from .models import (
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
-DATA = settings.BASE_DIR.parent / "shared" / "data"
+# Copy of shared/data/ (EU GPP list, MIT licence), shipped with the app.
+DATA = Path(__file__).resolve().parent / "data"
 
 # name, CPV codes, EU GPP document (so that an import of the shared file lands here)
 GROUPS = [

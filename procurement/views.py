@@ -5,7 +5,6 @@ import csv
 from collections import defaultdict
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -50,13 +49,13 @@ from .models import (
     Tender,
 )
 
-DOCUMENTS_FILE = (
-    Path(settings.BASE_DIR).parent / "shared" / "data" / "eu-gpp-criteria-documents.json"
-)
+# A copy of shared/data ships with the app (MIT licence beside it), so a deployment without
+# the shared folder still knows the EU GPP documents.
+DOCUMENTS_FILE = Path(__file__).resolve().parent / "data" / "eu-gpp-criteria-documents.json"
 
 
 def _documents():
-    """CPV codes of the EU GPP documents, when the shared data lies beside the project."""
+    """CPV codes of the EU GPP documents."""
     return load_documents(DOCUMENTS_FILE)
 
 
