@@ -1,12 +1,17 @@
 """Writes of the meetings area that touch several rows or models."""
 
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from network.calendar import build_calendar
 from network.concurrency import save_versioned
-from network.models import AgendaItem, Attendance, Document, Meeting, Membership, Role
+from network.models import AgendaItem, Attendance, Document, Meeting, Membership, Role, User
 from network.models.documents import ALLOWED_DOCUMENT_TYPES
 
 
@@ -52,7 +57,44 @@ def meeting_invite(*, meeting) -> int:
     for attendance in new:
         attendance.full_clean(validate_unique=False, validate_constraints=False)
     bulk_create_with_history(new, Attendance)
+    # Mail only once the invitations are stored; a mail failure does not undo them (the
+    # list in the portal is the record, the mail a courtesy).
+    recipients = [attendance.user_id for attendance in new]
+    transaction.on_commit(lambda: _mail_invitations(meeting, recipients))
     return len(new)
+
+
+def _mail_invitations(meeting, user_ids) -> None:
+    """One German e-mail per invited person, with the meeting as an .ics attachment."""
+    if not user_ids:
+        return
+    link = settings.PORTAL_BASE_URL + reverse(
+        "network:meeting_detail", args=[meeting.network.slug, meeting.pk]
+    )
+    invitation = build_calendar(
+        network=meeting.network, meetings=[meeting], url_for=lambda _meeting: link
+    )
+    when = date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT")
+    body = (
+        f"Guten Tag,\n\nSie sind eingeladen: {meeting.title} "
+        f"({meeting.get_kind_display()}) am {when} Uhr"
+        f"{', ' + meeting.location if meeting.location else ''}.\n\n"
+        f"Tagesordnung, Unterlagen und An- oder Abmeldung:\n{link}\n\n"
+        f"Den Termin für Ihren Kalender finden Sie im Anhang.\n\n"
+        f"{meeting.network.moderating_organisation}\n"
+    )
+    messages = []
+    for email in User.objects.filter(pk__in=user_ids, is_active=True).values_list(
+        "email", flat=True
+    ):
+        message = EmailMessage(
+            subject=f"Einladung: {meeting.title} am {when}",
+            body=body,
+            to=[email],
+        )
+        message.attach("termin.ics", invitation, "text/calendar")
+        messages.append(message)
+    get_connection(fail_silently=True).send_messages(messages)
 
 
 @transaction.atomic

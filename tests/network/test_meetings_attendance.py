@@ -59,6 +59,31 @@ class TestInvite:
         assert meeting_invite(meeting=meeting) == 1
         assert meeting.attendances.count() == 5
 
+    def test_invited_people_get_a_german_mail_with_the_meeting_attached(
+        self, actors, meeting, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        from icalendar import Calendar
+
+        meeting.participants.set([actors.luenen])
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_invite(meeting=meeting)
+        recipients = sorted(address for mail in mailoutbox for address in mail.to)
+        assert recipients == sorted(
+            u.email for u in (actors.moderator, actors.expert, actors.coordinator, actors.staff)
+        )
+        mail = mailoutbox[0]
+        assert mail.subject.startswith(f"Einladung: {meeting.title} am ")
+        assert f"/termine/{meeting.pk}/" in mail.body
+        name, content, mimetype = mail.attachments[0]
+        assert mimetype == "text/calendar"
+        event = Calendar.from_ical(content).walk("VEVENT")[0]
+        assert str(event["UID"]) == str(meeting.uid)
+        # A second run mails only the newcomers.
+        mailoutbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            meeting_invite(meeting=meeting)
+        assert mailoutbox == []
+
     def test_network_meeting_invites_every_active_member(self, actors, meeting):
         meeting_invite(meeting=meeting)
         assert actors.other in {a.user for a in meeting.attendances.all()}
