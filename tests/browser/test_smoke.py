@@ -14,3 +14,24 @@ def test_login_shows_network_in_german_and_accessible(page, actors):
     assert page.get_by_role("heading", level=1).inner_text() == "Kommunales Netzwerk Nachhaltigkeit"
     assert page.locator("html").get_attribute("lang") == "de"
     assert_accessible(page)
+
+
+def test_keyboard_only_login_and_skip_link(page, actors):
+    """Log in and reach the content with the keyboard alone."""
+    # The e-mail field has the focus when the login page opens: type, Tab, type, Enter.
+    page.goto("/konto/anmelden/")
+    page.keyboard.type(actors.coordinator.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(TEST_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/n/knn/")
+    # The first Tab reaches the skip link; Enter moves the focus to the content.
+    page.keyboard.press("Tab")
+    assert page.locator(":focus").inner_text() == "Zum Inhalt springen"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # Every element reached by Tab afterwards shows a visible focus outline.
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert outline != "none", page.evaluate("document.activeElement.outerHTML")
