@@ -62,7 +62,12 @@ class ProgressSection(Protocol):
         """Figures for all `memberships` at once, with a fixed number of queries."""
 
     def context(self, membership, period: Period) -> dict:
-        """What `template` needs to show one membership's progress in detail."""
+        """What `template` needs to show one membership's progress in detail.
+
+        The template also gets `membership`, `period`, `for_pdf` (True in reports) and
+        `compact`: True in the network's annual report, which shows every member, so a
+        section should then render only its summary (the annual report of 60 members must
+        stay under 30 s of PDF layout)."""
 
     def open_items(self, memberships, today: date) -> list[OpenItem]:
         """Open work of these memberships (a fixed number of queries). Optional: a section

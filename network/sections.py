@@ -93,6 +93,7 @@ class AttendanceSection:
         ]
         return {
             "meetings": meetings,
+            "attended_count": sum(1 for row in meetings if row["attended"]),
             "action_items": list(
                 ActionItem.objects.open()
                 .filter(membership=membership)

@@ -170,7 +170,13 @@ def build_context(
     members = []
     for index, member in enumerate(shown, start=1):
         members.append(
-            MemberPart(member, [SectionPart.render(s, member, period) for s in sections])
+            MemberPart(
+                member,
+                [
+                    SectionPart.render(s, member, period, compact=kind == Report.Kind.ANNUAL)
+                    for s in sections
+                ],
+            )
         )
         if on_progress:
             on_progress(10 + int(80 * index / len(shown)))

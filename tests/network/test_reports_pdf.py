@@ -55,6 +55,7 @@ def sections(monkeypatch, settings, tmp_path):
     (templates / "roadmap.html").write_text(
         "<ul>{% for m in milestones %}<li>Meilenstein: {{ m }}</li>{% endfor %}</ul>"
         "<p>Kommune im Fragment: {{ membership.municipality.name }}</p>"
+        "{% if compact %}<p>Kurzfassung für die Erfolgsbilanz</p>{% endif %}"
     )
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path / "templates"]}
@@ -128,6 +129,7 @@ def test_municipality_report_pdf_reads_back(actors, sections, tmp_path):
     assert "Kommunales Netzwerk Nachhaltigkeit" in text
     assert "Meilenstein: Kriterienkatalog beschlossen" in text
     assert "Kommune im Fragment: Lünen" in text
+    assert "Kurzfassung" not in text
     assert "Zweites Netzwerktreffen" in text
     assert "Ratsbeschluss vorbereiten" in text and "überfällig" in text
     assert f"Vergleich mit Bericht {previous.reference}" in text
@@ -171,6 +173,9 @@ def test_annual_report_has_every_member(actors, sections, tmp_path):
     text = pdf_text(path)
     assert "Erfolgsbilanz" in text
     assert "Kommune im Fragment: Lünen" in text and "Kommune im Fragment: Herten" in text
+    # Sections are asked for their short version in the annual report.
+    assert text.count("Kurzfassung für die Erfolgsbilanz") == 2
+    assert "0 von 0 Terminen besucht." in text
     assert "Hamm" not in text
 
 
