@@ -14,6 +14,7 @@ report and of the 60-member annual report. Writes bench/results.json and prints 
 """
 
 import argparse
+import http.client
 import json
 import os
 import re
@@ -24,7 +25,6 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -91,29 +91,46 @@ print(json.dumps(out))
 
 
 class Session:
-    """A logged-in browser stand-in (cookies kept in a jar, CSRF read from the form)."""
+    """A logged-in browser stand-in. Cookies are kept by hand: with DEBUG off they are
+    marked Secure, and a cookie jar would not send them back over plain HTTP."""
 
-    def __init__(self, base):
-        self.base = base
-        self.jar = CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+    def __init__(self, host, port):
+        self.connection = http.client.HTTPConnection(host, port, timeout=120)
+        self.cookies = {}
+
+    def request(self, method, path, body=None, headers=None) -> tuple[int, bytes, str]:
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        content = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _sep, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return response.status, content, response.headers.get("Location", "")
 
     def get(self, path) -> tuple[int, bytes]:
-        with self.opener.open(self.base + path, timeout=120) as response:
-            return response.status, response.read()
+        status, body, _location = self.request("GET", path)
+        return status, body
 
     def log_in(self, email, password):
         _status, body = self.get("/konto/anmelden/")
         token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
         data = urllib.parse.urlencode(
             {"csrfmiddlewaretoken": token, "username": email, "password": password}
-        ).encode()
-        request = urllib.request.Request(
-            self.base + "/konto/anmelden/", data=data, headers={"Referer": self.base + "/"}
         )
-        with self.opener.open(request, timeout=60) as response:
-            if "/anmelden/" in response.url:
-                raise SystemExit("login failed: is the scale data set generated?")
+        status, _body, location = self.request(
+            "POST",
+            "/konto/anmelden/",
+            body=data,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": "http://127.0.0.1/konto/anmelden/",
+            },
+        )
+        if status != 302 or "anmelden" in location:
+            raise SystemExit(f"login failed (HTTP {status}): is the scale data set generated?")
 
 
 def wait_for(url, timeout=60):
@@ -157,7 +174,7 @@ def measure_pages(env, urls, rounds, warmup, workers):
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(base + "/healthz")
-        session = Session(base)
+        session = Session("127.0.0.1", port)
         session.log_in(EMAIL, PASSWORD)
         pages = {k: v for k, v in urls.items() if not k.startswith("_")}
         timings = {label: [] for label in pages}
