@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from network.concurrency import EditConflict, changes_since
 from network.models import Document
@@ -73,28 +74,34 @@ def board_create(*, network, name: str, preset: str = "", description: str = "")
             in_group_minimums=in_minimums,
             position=g_pos,
         )
-        BoardCriterion.objects.bulk_create(
-            BoardCriterion(
-                group=group,
-                code=c_code,
-                name=c_name,
-                factor=Decimal(factor),
-                minimum_points=minimum,
-                position=c_pos,
-                target=_preset_text("target"),
-                reference=_preset_text("reference"),
-                threshold=_preset_text("threshold"),
+        bulk_create_with_history(
+            [
+                BoardCriterion(
+                    group=group,
+                    code=c_code,
+                    name=c_name,
+                    factor=Decimal(factor),
+                    minimum_points=minimum,
+                    position=c_pos,
+                    target=_preset_text("target"),
+                    reference=_preset_text("reference"),
+                    threshold=_preset_text("threshold"),
+                )
+                for c_pos, (c_code, c_name, factor, minimum) in enumerate(criteria)
+            ],
+            BoardCriterion,
+        )
+    bulk_create_with_history(
+        [
+            RatingLevel(
+                board=board,
+                name=level_name,
+                min_total_pct=Decimal(total),
+                min_group_pct=None if per_group is None else Decimal(per_group),
             )
-            for c_pos, (c_code, c_name, factor, minimum) in enumerate(criteria)
-        )
-    RatingLevel.objects.bulk_create(
-        RatingLevel(
-            board=board,
-            name=level_name,
-            min_total_pct=Decimal(total),
-            min_group_pct=None if per_group is None else Decimal(per_group),
-        )
-        for level_name, total, per_group in source.levels
+            for level_name, total, per_group in source.levels
+        ],
+        RatingLevel,
     )
     return board
 
@@ -123,9 +130,13 @@ def board_activate(*, board: ScoringBoard) -> ScoringBoard:
     problems = board_problems(board)
     if problems:
         raise ValidationError(problems)
-    ScoringBoard.objects.filter(series=board.series, status=ScoringBoard.Status.ACTIVE).update(
-        status=ScoringBoard.Status.RETIRED
-    )
+    # One by one, not .update(): the retirement of the former version belongs in its history.
+    for former in ScoringBoard.objects.select_for_update().filter(
+        series=board.series, status=ScoringBoard.Status.ACTIVE
+    ):
+        former.status = ScoringBoard.Status.RETIRED
+        former.version += 1
+        former.save(update_fields=["status", "version"])
     board.status = ScoringBoard.Status.ACTIVE
     board.activated_at = timezone.now()
     board.version += 1

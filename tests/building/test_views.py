@@ -388,6 +388,25 @@ class TestBoards:
         assert "Standortqualität" in text and "Platin" in text
         assert "Das Raster ist vollständig und kann aktiviert werden." in text
 
+    def test_preset_parts_and_retirement_are_in_the_history(self, actors, data):
+        client = actors.client(actors.moderator)
+        client.post(u("board_create"), {"preset": "dgnb"})
+        board = ScoringBoard.objects.get(name="DGNB Neubau 2023 (angelehnt)")
+        criteria_ids = set(
+            BoardCriterion.objects.filter(group__board=board).values_list("pk", flat=True)
+        )
+        level_ids = set(board.levels.values_list("pk", flat=True))
+        assert criteria_ids and level_ids
+        assert set(BoardCriterion.history.values_list("id", flat=True)) >= criteria_ids
+        assert set(RatingLevel.history.values_list("id", flat=True)) >= level_ids
+
+        draft = services.board_new_version(board=data.board)
+        client.post(u("board_activate", draft.pk))
+        latest = data.board.history.order_by("-history_id").first()
+        assert latest.status == "retired" and latest.history_type == "~"
+        data.board.refresh_from_db()
+        assert data.board.status == "retired"
+
     def test_empty_board_needs_a_name(self, actors, data):
         text = text_of(actors.client(actors.moderator).post(u("board_create"), {"preset": ""}))
         assert "Bitte einen Namen für das leere Raster angeben." in text
