@@ -47,6 +47,7 @@ from .models import (
     Variant,
 )
 from .rendering import render_markdown
+from .scoring import validate_board
 
 # --- lookups scoped to the network ------------------------------------------------------
 
@@ -360,8 +361,6 @@ def board_detail(request, network_slug, pk):
     groups = list(board.groups.prefetch_related("criteria__guidelines"))
     levels = list(board.levels.all())
     spec = board.spec(groups, levels)
-    from .scoring import validate_board
-
     versions = ScoringBoard.objects.filter(series=board.series).order_by("-revision")
     return render(
         request,
@@ -539,7 +538,15 @@ def assessment_create(request, network_slug, pk):
     if not board_id.isdigit():
         messages.error(request, _("Bitte ein aktives Raster auswählen."))
         return redirect("building:project_detail", network_slug, project.pk)
-    board = access.get(ScoringBoard.objects.filter(network=access.network).active(), pk=board_id)
+    board = access.get(ScoringBoard.objects.filter(network=access.network), pk=board_id)
+    if board.status != ScoringBoard.Status.ACTIVE:
+        # e.g. a new version was activated while the project page was open
+        messages.error(
+            request,
+            _("Das Raster „%(board)s“ ist nicht aktiv. Bitte ein aktives Raster auswählen.")
+            % {"board": board},
+        )
+        return redirect("building:project_detail", network_slug, project.pk)
     assessment = services.assessment_start(project=project, board=board)
     return redirect("building:assessment_score", network_slug, assessment.pk)
 

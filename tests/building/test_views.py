@@ -649,7 +649,9 @@ class TestAssessments:
         client = actors.client(actors.other)
         draft = services.board_new_version(board=data.board)
         p = data.herten_project
-        assert client.post(u("assessment_create", p.pk), {"board": draft.pk}).status_code == 404
+        response = client.post(u("assessment_create", p.pk), {"board": draft.pk}, follow=True)
+        assert "ist nicht aktiv. Bitte ein aktives Raster auswählen." in text_of(response)
+        assert client.post(u("assessment_create", p.pk), {"board": 999999}).status_code == 404
         response = client.post(u("assessment_create", p.pk), {"board": "abc"}, follow=True)
         assert "Bitte ein aktives Raster auswählen." in text_of(response)
         assert not Assessment.objects.filter(project=p).exists()
