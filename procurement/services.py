@@ -96,10 +96,20 @@ def _send_requests(approvals: list[DepartmentApproval]):
         send_mass_mail(messages, fail_silently=False)
 
 
+def _lock(adoption: Adoption) -> Adoption:
+    """Re-read the adoption's state under a row lock: two people moving the same adoption
+    at once must not both act on the state their page showed them."""
+    current = Adoption.objects.select_for_update().get(pk=adoption.pk)
+    adoption.status, adoption.version = current.status, current.version
+    adoption.decline_reason, adoption.agreed_on = current.decline_reason, current.agreed_on
+    return adoption
+
+
 @transaction.atomic
 def adoption_request_approvals(*, adoption: Adoption, departments, user) -> list:
     """Ask departments to agree. Departments that objected are asked again (the objection
     stays in the history); departments that already agreed keep their answer."""
+    _lock(adoption)
     if adoption.status in (Adoption.Status.DECLINED, Adoption.Status.APPLIED):
         raise ValidationError(_("Für diese Übernahme können keine Zustimmungen angefragt werden."))
     departments = list(departments)
@@ -190,6 +200,7 @@ def _milestone_for(adoption: Adoption) -> Milestone:
 def adoption_set_status(*, adoption: Adoption, status: str, reason: str = "") -> Adoption:
     """Moves that need no department: adopted/applied after agreement, declined with a
     reason, reopened after a decline."""
+    _lock(adoption)
     allowed = {
         Adoption.Status.OPEN: {Adoption.Status.DECLINED},
         Adoption.Status.CONSULTATION: {Adoption.Status.DECLINED},

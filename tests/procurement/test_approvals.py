@@ -156,3 +156,27 @@ def test_department_of_another_municipality_is_refused(actors, round_):
         )
     assert not DepartmentApproval.objects.exists()
     assert status(adoption) == Adoption.Status.OPEN
+
+
+def test_a_stale_adoption_cannot_overwrite_a_newer_state(actors, round_):
+    """Two people on the same agreed adoption: one declines it, the other (page loaded
+    before) marks it as adopted or asks again. The decline stands."""
+    adoption, vergabe, _it = round_
+    Adoption.objects.filter(pk=adoption.pk).update(status=Adoption.Status.AGREED)
+    mine = Adoption.objects.get(pk=adoption.pk)
+    theirs = Adoption.objects.get(pk=adoption.pk)
+    services.adoption_set_status(
+        adoption=theirs, status=Adoption.Status.DECLINED, reason="Kein Bedarf"
+    )
+    assert mine.status == Adoption.Status.AGREED  # what the slower page still shows
+    with pytest.raises(ValidationError, match="kein Übergang"):
+        services.adoption_set_status(adoption=mine, status=Adoption.Status.ADOPTED)
+    stale = Adoption.objects.get(pk=adoption.pk)
+    stale.status = Adoption.Status.AGREED  # as loaded before the decline
+    with pytest.raises(ValidationError):
+        services.adoption_request_approvals(
+            adoption=stale, departments=[vergabe], user=actors.coordinator
+        )
+    adoption.refresh_from_db()
+    assert (adoption.status, adoption.decline_reason) == ("declined", "Kein Bedarf")
+    assert not DepartmentApproval.objects.exists()
