@@ -32,8 +32,9 @@ class DepartmentForm(VersionedModelForm):
         return name
 
 
-class RoleDepartmentForm(forms.ModelForm):
-    """Which department a staff member works in (or none)."""
+class RoleDepartmentForm(VersionedModelForm):
+    """Which department a staff member works in (or none). Versioned: two coordinators
+    assigning the same person at once must not silently overwrite each other."""
 
     class Meta:
         model = Role

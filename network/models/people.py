@@ -244,8 +244,10 @@ class Department(VersionedModel):
         return self.name
 
 
-class Role(models.Model):
-    """What one person may do in one network; coordinators and staff belong to a member."""
+class Role(VersionedModel):
+    """What one person may do in one network; coordinators and staff belong to a member.
+
+    Versioned because a staff member's department is edited in a form."""
 
     class Kind(models.TextChoices):
         MODERATOR = "moderator", _("Moderation")

@@ -35,7 +35,7 @@ from network.models import (
     Role,
 )
 from network.services import meetings as services
-from network.views.history import readable_changes, render_history
+from network.views.history import keep_conflict_version, render_history
 
 PAST_PAGE_SIZE = 20
 
@@ -55,15 +55,6 @@ def _meeting(access, pk, queryset=None):
 
 def _detail_url(meeting):
     return reverse("network:meeting_detail", args=[meeting.network.slug, meeting.pk])
-
-
-def _keep_conflict_version(form):
-    """After a conflict the form is shown again; saving it once more is a deliberate
-    overwrite of the current state, so it now carries the current version."""
-    if form.conflict is not None:
-        form.data = form.data.copy()
-        form.data["loaded_version"] = form.conflict.current.version
-        form.conflict_rows = readable_changes(form.conflict)
 
 
 def _participation(access, meeting, participant_ids):
@@ -216,7 +207,7 @@ def meeting_edit(request, network_slug, pk):
         if form.save_checked():
             messages.success(request, _("Der Termin wurde gespeichert."))
             return redirect(_detail_url(meeting))
-        _keep_conflict_version(form)
+        keep_conflict_version(form)
     return render(
         request,
         "network/meetings/meeting_form.html",
@@ -282,7 +273,7 @@ def agenda_item_edit(request, network_slug, pk, item_pk):
         if form.save_checked():
             messages.success(request, _("Der Tagesordnungspunkt wurde gespeichert."))
             return redirect(_detail_url(meeting) + "#agenda-heading")
-        _keep_conflict_version(form)
+        keep_conflict_version(form)
     return render(
         request,
         "network/meetings/agenda_item_form.html",
@@ -401,7 +392,7 @@ def minutes_edit(request, network_slug, pk):
         if form.save_checked():
             messages.success(request, _("Das Protokoll wurde gespeichert."))
             return redirect(_detail_url(meeting) + "#minutes-heading")
-        _keep_conflict_version(form)
+        keep_conflict_version(form)
     return render(
         request,
         "network/meetings/minutes_form.html",
@@ -499,7 +490,7 @@ def action_item_edit(request, network_slug, item_pk):
         if form.save_checked():
             messages.success(request, _("Die Aufgabe wurde gespeichert."))
             return redirect("network:action_item_list", network_slug=access.network.slug)
-        _keep_conflict_version(form)
+        keep_conflict_version(form)
     return render(
         request,
         "network/meetings/action_item_form.html",

@@ -20,6 +20,7 @@ from network.forms.people import (
 )
 from network.models import Department, Invitation, Membership, Role
 from network.services import people as services
+from network.views.history import keep_conflict_version
 
 Kind = Role.Kind
 PEOPLE_PER_PAGE = 50
@@ -126,13 +127,14 @@ def role_department(request, network_slug, pk):
     access.require(access.can_manage_people(role.membership))
     form = RoleDepartmentForm(_posted(request), instance=role)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Der Fachbereich wurde gespeichert."))
-        return redirect(
-            "network:membership_manage",
-            network_slug=access.network.slug,
-            municipality_slug=role.membership.municipality.slug,
-        )
+        if form.save_checked():
+            messages.success(request, _("Der Fachbereich wurde gespeichert."))
+            return redirect(
+                "network:membership_manage",
+                network_slug=access.network.slug,
+                municipality_slug=role.membership.municipality.slug,
+            )
+        keep_conflict_version(form)
     return render(
         request,
         "network/people/role_department.html",
@@ -266,13 +268,15 @@ def membership_edit(request, network_slug, municipality_slug):
     membership = access.membership(municipality_slug)
     access.require(access.can_manage_network())
     form = MembershipForm(_posted(request), instance=membership)
-    if request.method == "POST" and form.is_valid() and form.save_checked():
-        messages.success(request, _("Die Mitgliedschaft wurde gespeichert."))
-        return redirect(
-            "network:membership",
-            network_slug=access.network.slug,
-            municipality_slug=municipality_slug,
-        )
+    if request.method == "POST" and form.is_valid():
+        if form.save_checked():
+            messages.success(request, _("Die Mitgliedschaft wurde gespeichert."))
+            return redirect(
+                "network:membership",
+                network_slug=access.network.slug,
+                municipality_slug=municipality_slug,
+            )
+        keep_conflict_version(form)
     return render(
         request,
         "network/people/membership_edit.html",
@@ -345,13 +349,15 @@ def department_edit(request, network_slug, municipality_slug, pk):
     form = DepartmentForm(
         _posted(request), instance=department, municipality=membership.municipality
     )
-    if request.method == "POST" and form.is_valid() and form.save_checked():
-        messages.success(request, _("Der Fachbereich wurde gespeichert."))
-        return redirect(
-            "network:membership_manage",
-            network_slug=access.network.slug,
-            municipality_slug=municipality_slug,
-        )
+    if request.method == "POST" and form.is_valid():
+        if form.save_checked():
+            messages.success(request, _("Der Fachbereich wurde gespeichert."))
+            return redirect(
+                "network:membership_manage",
+                network_slug=access.network.slug,
+                municipality_slug=municipality_slug,
+            )
+        keep_conflict_version(form)
     return render(
         request,
         "network/people/department_form.html",

@@ -187,6 +187,43 @@ class TestRoleDepartment:
         role.refresh_from_db()
         assert role.department == actors.luenen_department
 
+    def test_two_people_assigning_at_once_do_not_overwrite_each_other(self, actors):
+        role = staff_role(actors)
+        it = DepartmentFactory(municipality=actors.luenen.municipality, name="IT")
+        umwelt = DepartmentFactory(municipality=actors.luenen.municipality, name="Umweltamt")
+        coordinator, moderator = actors.client(actors.coordinator), actors.client(actors.moderator)
+        for client in (coordinator, moderator):  # both load the form at version 1
+            page = client.get(url("role_department", role.pk)).content.decode()
+            assert 'name="loaded_version" value="1"' in page
+        response = coordinator.post(
+            url("role_department", role.pk), {"department": it.pk, "loaded_version": 1}
+        )
+        assert response.status_code == 302
+        response = moderator.post(
+            url("role_department", role.pk), {"department": umwelt.pk, "loaded_version": 1}
+        )
+        text = response.content.decode()
+        assert response.status_code == 200
+        assert "Ihre Änderungen wurden nicht gespeichert." in text
+        # The other person's change, with department names rather than ids.
+        assert '<td class="text-break">Zentrale Vergabestelle</td>' in text
+        assert '<td class="text-break">IT</td>' in text
+        role.refresh_from_db()
+        assert (role.department, role.version) == (it, 2)
+        # Saving the re-shown form again is a deliberate overwrite of the current state.
+        assert 'name="loaded_version" value="2"' in text
+        response = moderator.post(
+            url("role_department", role.pk), {"department": umwelt.pk, "loaded_version": 2}
+        )
+        assert response.status_code == 302
+        role.refresh_from_db()
+        assert (role.department, role.version) == (umwelt, 3)
+        assert [h.department_id for h in role.history.order_by("history_id")] == [
+            actors.luenen_department.pk,
+            it.pk,
+            umwelt.pk,
+        ]
+
     def test_only_staff_roles_have_a_department(self, actors):
         coordinator_role = Role.objects.get(user=actors.coordinator)
         response = actors.client(actors.moderator).get(url("role_department", coordinator_role.pk))
@@ -725,6 +762,30 @@ class TestDepartments:
         assert "Vergabe" in text
         department.refresh_from_db()
         assert department.name == "Vergabe"
+
+    def test_after_a_conflict_saving_again_overwrites_deliberately(self, actors):
+        department = actors.luenen_department
+        client = actors.client(actors.coordinator)
+        client.post(
+            url("department_edit", "luenen", department.pk),
+            {"name": "Vergabe", "loaded_version": 1},
+        )
+        response = client.post(
+            url("department_edit", "luenen", department.pk),
+            {"name": "Einkauf", "loaded_version": 1},
+        )
+        text = response.content.decode()
+        assert "Zentrale Vergabestelle" in text and "Vergabe" in text
+        assert 'name="loaded_version" value="2"' in text
+        department.refresh_from_db()
+        assert department.name == "Vergabe"
+        response = client.post(
+            url("department_edit", "luenen", department.pk),
+            {"name": "Einkauf", "loaded_version": 2},
+        )
+        assert response.status_code == 302
+        department.refresh_from_db()
+        assert (department.name, department.version) == ("Einkauf", 3)
 
     def test_history_records_the_rename(self, actors):
         department = actors.luenen_department
