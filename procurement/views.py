@@ -196,7 +196,13 @@ def criterion_status(request, network_slug, pk):
     access.require(access.can_manage_network())
     criterion = scoped.criterion(access, pk)
     status = request.POST.get("status")
-    if status in Criterion.Status.values and criterion.is_current:
+    if status not in Criterion.Status.values:
+        messages.error(request, _("Bitte wählen Sie einen gültigen Status."))
+    elif not criterion.is_current:
+        messages.error(
+            request, _("Nur die aktuelle Fassung eines Kriteriums kann geändert werden.")
+        )
+    else:
         criterion.status = status
         criterion.version += 1
         criterion.save(update_fields=["status", "version"])

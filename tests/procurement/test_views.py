@@ -234,6 +234,25 @@ class TestCatalogue:
         assert "Erste Änderung" in page
         assert Criterion.objects.get().title == "Erste Änderung"
 
+    def test_moderator_changes_status_and_bad_status_is_a_german_message(self, actors, data):
+        client = actors.client(actors.moderator)
+        address = url("criterion_status", data.criterion.pk)
+        page = client.post(address, {"status": "retired"}, follow=True).content.decode()
+        assert "Status geändert: zurückgezogen" in page
+        data.criterion.refresh_from_db()
+        assert data.criterion.status == "retired"
+        page = client.post(address, {"status": "quatsch"}, follow=True).content.decode()
+        assert "Bitte wählen Sie einen gültigen Status." in page
+        data.criterion.refresh_from_db()
+        assert data.criterion.status == "retired"
+        old = data.criterion
+        old.is_current = False
+        old.save()
+        page = client.post(address, {"status": "agreed"}, follow=True).content.decode()
+        assert "Nur die aktuelle Fassung eines Kriteriums kann geändert werden." in page
+        old.refresh_from_db()
+        assert old.status == "retired"
+
     def test_bad_criterion_input_gives_german_errors(self, actors, data):
         response = actors.client(actors.moderator).post(url("criterion_create"), {"title": ""})
         page = response.content.decode()
