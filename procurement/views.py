@@ -63,13 +63,24 @@ def _ctx(access, **extra):
     return {"access": access, "network": access.network, **extra}
 
 
+# Excel runs a cell that starts with one of these as a formula (CSV injection, OWASP);
+# titles and names come from users, so such a cell is exported as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(filename, header, rows):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # BOM: German Excel then reads UTF-8
     writer = csv.writer(response, delimiter=";")
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return response
 
 

@@ -1,5 +1,7 @@
 """Every procurement page: anonymous, outsider, another municipality, the allowed user."""
 
+import csv
+import io
 from datetime import date
 
 import pytest
@@ -523,6 +525,22 @@ class TestCsv:
         assert "Dienstanweisung Beschaffung beschließen;30.06.2024;geplant;;;;ja" in roadmap
         network = client.get(url("network_matrix"), {"format": "csv"}).content.decode("utf-8-sig")
         assert network.splitlines()[0].startswith("Kommune;IT-Geräte: zugestimmt %")
+
+    def test_formulas_from_user_input_are_exported_as_text(self, actors, data):
+        data.tender.title = '=HYPERLINK("http://evil.example";"Klick")'
+        data.tender.reference = "+49-123"
+        data.tender.save()
+        data.milestone.title = "@SUMME(A1:A2)"
+        data.milestone.save()
+        client = actors.client(actors.other)
+        tenders = client.get(url("tender_csv", "luenen")).content.decode("utf-8-sig")
+        row = list(csv.reader(io.StringIO(tenders), delimiter=";"))[1]
+        assert row[1:3] == ["'+49-123", '\'=HYPERLINK("http://evil.example";"Klick")']
+        assert row[5] == "120000,00"  # numbers stay numbers
+        roadmap = client.get(url("roadmap", "luenen"), {"format": "csv"}).content.decode(
+            "utf-8-sig"
+        )
+        assert list(csv.reader(io.StringIO(roadmap), delimiter=";"))[1][1] == "'@SUMME(A1:A2)"
 
 
 def test_staff_of_another_department_cannot_answer(actors, data):
