@@ -122,10 +122,21 @@ class AttendanceForm(forms.Form):
             self.fields[self.field_name(attendance)] = forms.ChoiceField(
                 label=label, choices=Attendance.Status.choices, initial=attendance.status
             )
+            # The status as shown: only rows the moderator changed are written.
+            self.fields[self.loaded_name(attendance)] = forms.ChoiceField(
+                choices=Attendance.Status.choices,
+                initial=attendance.status,
+                required=False,
+                widget=forms.HiddenInput,
+            )
 
     @staticmethod
     def field_name(attendance):
         return f"attendance_{attendance.pk}"
+
+    @staticmethod
+    def loaded_name(attendance):
+        return f"loaded_{attendance.pk}"
 
     def clean(self):
         cleaned = super().clean()
@@ -143,8 +154,31 @@ class AttendanceForm(forms.Form):
         """Attendance id → chosen status."""
         return {a.pk: self.cleaned_data[self.field_name(a)] for a in self.attendances}
 
+    def loaded(self) -> dict[int, str]:
+        """Attendance id → status when the form was loaded ("" if the form did not say)."""
+        return {a.pk: self.cleaned_data.get(self.loaded_name(a), "") for a in self.attendances}
+
+    def refuse_changed(self, rows) -> None:
+        """Someone else changed these rows meanwhile: say so at each, and make the re-shown
+        form carry their current status, so saving it again is a deliberate choice."""
+        by_pk = {row.pk: row for row in rows}
+        self.data = self.data.copy()
+        for attendance in self.attendances:
+            row = by_pk.get(attendance.pk)
+            if row is None:
+                continue
+            self.data[self.loaded_name(attendance)] = row.status
+            self.add_error(
+                self.field_name(attendance),
+                _(
+                    "Inzwischen geändert auf „%(status)s“. Bitte prüfen Sie die Auswahl "
+                    "und speichern Sie erneut."
+                )
+                % {"status": row.get_status_display()},
+            )
+
     def rows(self):
-        return [(a, self[self.field_name(a)]) for a in self.attendances]
+        return [(a, self[self.field_name(a)], self[self.loaded_name(a)]) for a in self.attendances]
 
 
 class DecisionForm(VersionedModelForm):

@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -90,6 +90,29 @@ class Meeting(VersionedModel):
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    def cancel(self) -> bool:
+        return self._set_status(self.Status.CANCELLED)
+
+    def mark_held(self) -> bool:
+        """A planned meeting whose attendance is taken has been held (a cancelled one not)."""
+        return self._set_status(self.Status.HELD, only_from=[self.Status.PLANNED])
+
+    def _set_status(self, status, *, only_from=None) -> bool:
+        """Change the status alone, on the current row: a status change is an action of its
+        own, not a form, so it is not refused because someone edited the meeting in the
+        meantime; the version still grows, so open edit forms notice it and calendar
+        clients get a new SEQUENCE. Returns whether anything changed."""
+        with transaction.atomic():
+            current = Meeting.objects.select_for_update().get(pk=self.pk)
+            allowed = only_from is None or current.status in only_from
+            changed = allowed and current.status != status
+            if changed:
+                current.status = status
+                current.version += 1
+                current.save(update_fields=["status", "version"])
+        self.refresh_from_db()
+        return changed
 
 
 class AgendaItem(VersionedModel):

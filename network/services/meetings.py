@@ -10,7 +10,6 @@ from django.utils.formats import date_format
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from network.calendar import build_calendar
-from network.concurrency import save_versioned
 from network.models import AgendaItem, Attendance, Document, Meeting, Membership, Role, User
 from network.models.documents import ALLOWED_DOCUMENT_TYPES
 
@@ -111,28 +110,49 @@ def attendance_respond(*, meeting, user, membership_id, status) -> Attendance:
     return attendance
 
 
+class AttendanceChanged(Exception):
+    """Rows someone else changed after the attendance form was loaded (nothing was saved)."""
+
+    def __init__(self, rows):
+        super().__init__("attendance changed")
+        self.rows = rows
+
+
 @transaction.atomic
-def attendance_record(*, meeting, statuses: dict[int, str]) -> int:
+def attendance_record(*, meeting, statuses: dict[int, str], loaded: dict[int, str]) -> int:
     """Store the moderator's attendance list in one go; returns how many rows changed.
 
-    A planned meeting whose start has passed is marked as held at the same time.
+    `loaded` holds each row's status when the form was shown. Rows the moderator left as
+    they were are not written, so a person who registered or excused themselves in the
+    meantime keeps that answer; a row the moderator changed that someone else changed too
+    raises AttendanceChanged and nothing is saved. A row without a loaded status (an old
+    form) counts as loaded with its current status. A planned meeting whose start has
+    passed is marked as held at the same time.
     """
     rows = list(meeting.attendances.select_for_update().filter(pk__in=statuses))
-    changed = [row for row in rows if row.status != statuses[row.pk]]
-    for row in changed:
-        row.status = statuses[row.pk]
-        row.full_clean(validate_unique=False, validate_constraints=False)
+    changed, clashes = [], []
+    for row in rows:
+        was, new = loaded.get(row.pk) or row.status, statuses[row.pk]
+        if new == was:
+            continue
+        if row.status not in (was, new):
+            clashes.append(row)
+        elif row.status != new:
+            row.status = new
+            row.full_clean(validate_unique=False, validate_constraints=False)
+            changed.append(row)
+    if clashes:
+        raise AttendanceChanged(clashes)
     if changed:
         bulk_update_with_history(changed, Attendance, ["status"])
-    if meeting.status == Meeting.Status.PLANNED and meeting.starts_at <= timezone.now():
-        meeting.status = Meeting.Status.HELD
-        save_versioned(meeting, loaded_version=meeting.version, update_fields=["status"])
+    if meeting.starts_at <= timezone.now():
+        meeting.mark_held()
     return len(changed)
 
 
 def meeting_cancel(*, meeting) -> Meeting:
-    meeting.status = Meeting.Status.CANCELLED
-    return save_versioned(meeting, loaded_version=meeting.version, update_fields=["status"])
+    meeting.cancel()
+    return meeting
 
 
 @transaction.atomic

@@ -369,9 +369,15 @@ def attendance_record(request, network_slug, pk):
     )
     form = AttendanceForm(_post(request), attendances=attendances, meeting=meeting)
     if request.method == "POST" and form.is_valid():
-        services.attendance_record(meeting=meeting, statuses=form.statuses())
-        messages.success(request, _("Die Teilnahme wurde gespeichert."))
-        return redirect(_detail_url(meeting) + "#attendance-heading")
+        try:
+            services.attendance_record(
+                meeting=meeting, statuses=form.statuses(), loaded=form.loaded()
+            )
+        except services.AttendanceChanged as changed:
+            form.refuse_changed(changed.rows)
+        else:
+            messages.success(request, _("Die Teilnahme wurde gespeichert."))
+            return redirect(_detail_url(meeting) + "#attendance-heading")
     return render(
         request,
         "network/meetings/attendance_form.html",

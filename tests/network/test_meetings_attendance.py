@@ -206,6 +206,88 @@ class TestRecordAttendance:
         assert set(statuses(held).values()) == {"invited"}
 
 
+class TestAttendanceAtTheSameTime:
+    """The moderator's attendance form and people's own answers never overwrite each other."""
+
+    def loaded_form(self, client, meeting):
+        """The form as the browser got it: each field's name and its selected/hidden value."""
+        import re
+
+        html = client.get(url("attendance_record", meeting.pk)).content.decode()
+        hidden = dict(re.findall(r'type="hidden" name="(loaded_\d+)" value="(\w+)"', html))
+        assert hidden, "the form remembers each row's status as shown"
+        return hidden
+
+    def test_an_answer_given_meanwhile_is_kept(self, actors, meeting):
+        meeting_invite(meeting=meeting)
+        rows = {a.user: a for a in meeting.attendances.all()}
+        moderator = actors.client(actors.moderator)
+        data = self.loaded_form(moderator, meeting)
+        for name, status in list(data.items()):
+            data[name.replace("loaded_", "attendance_")] = status
+        data[f"attendance_{rows[actors.other].pk}"] = "excused"  # phoned in
+
+        # Meanwhile the coordinator registers on the meeting page.
+        actors.client(actors.coordinator).post(
+            url("attendance_respond", meeting.pk), {"status": "registered"}
+        )
+        response = moderator.post(url("attendance_record", meeting.pk), data)
+        assert response.status_code == 302
+        assert statuses(meeting)[actors.coordinator.email] == "registered"
+        assert statuses(meeting)[actors.other.email] == "excused"
+
+    def test_a_row_both_changed_is_refused_then_saved_deliberately(self, actors, meeting):
+        meeting_invite(meeting=meeting)
+        row = meeting.attendances.get(user=actors.coordinator)
+        moderator = actors.client(actors.moderator)
+        data = self.loaded_form(moderator, meeting)
+        for name, status in list(data.items()):
+            data[name.replace("loaded_", "attendance_")] = status
+        data[f"attendance_{row.pk}"] = "excused"
+        actors.client(actors.coordinator).post(
+            url("attendance_respond", meeting.pk), {"status": "registered"}
+        )
+        response = moderator.post(url("attendance_record", meeting.pk), data)
+        text = response.content.decode()
+        assert response.status_code == 200
+        assert "Inzwischen geändert auf „angemeldet“." in text
+        assert statuses(meeting)[actors.coordinator.email] == "registered"
+        # The re-shown form carries the current status: saving again is a deliberate choice.
+        assert f'name="loaded_{row.pk}" value="registered"' in text
+        data[f"loaded_{row.pk}"] = "registered"
+        response = moderator.post(url("attendance_record", meeting.pk), data)
+        assert response.status_code == 302
+        assert statuses(meeting)[actors.coordinator.email] == "excused"
+
+
+class TestStatusChanges:
+    def test_cancel_keeps_an_edit_made_meanwhile(self, actors, meeting):
+        from network.services.meetings import meeting_cancel
+
+        stale = Meeting.objects.get(pk=meeting.pk)
+        meeting.title = "Neues Thema"
+        meeting.version += 1
+        meeting.save()
+        meeting_cancel(meeting=stale)
+        meeting.refresh_from_db()
+        assert (meeting.status, meeting.title, meeting.version) == ("cancelled", "Neues Thema", 3)
+        latest = meeting.history.first()
+        assert (latest.title, latest.status) == ("Neues Thema", "cancelled")
+
+    def test_taking_attendance_marks_a_started_meeting_held_but_not_a_cancelled_one(
+        self, actors, held
+    ):
+        from network.services.meetings import attendance_record
+
+        attendance_record(meeting=held, statuses={}, loaded={})
+        held.refresh_from_db()
+        assert (held.status, held.version) == ("held", 2)
+        held.cancel()
+        attendance_record(meeting=held, statuses={}, loaded={})
+        held.refresh_from_db()
+        assert held.status == "cancelled"
+
+
 class TestMinutesAndDecisions:
     def test_expert_writes_minutes(self, actors, held):
         client = actors.client(actors.expert)
