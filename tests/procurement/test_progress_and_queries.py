@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from network.progress import Period, sections
-from procurement.models import Adoption, DepartmentApproval, Milestone
+from procurement.models import Adoption, DepartmentApproval, Milestone, Tender
 from procurement.progress import ProcurementSection
 from tests.factories import DepartmentFactory, MembershipFactory
 from tests.procurement.factories import (
@@ -155,16 +155,38 @@ def test_list_pages_queries(actors, size, django_assert_max_num_queries):
     items = CriterionFactory.create_batch(size, network=actors.network, product_group=group)
     fill(actors.network, actors.luenen, group, items, size)
     client = actors.client(actors.moderator)
+    tenders = [t.title for t in Tender.objects.all()]
+    milestones = [m.title for m in Milestone.objects.all()]
     pages = [
-        ("criterion_list", [], size),
-        ("approval_inbox", [], size),
-        ("tender_list", ["luenen"], size),
-        ("roadmap", ["luenen"], size),
-        ("index", [], 0),
+        ("criterion_list", [], [c.title for c in items]),
+        ("approval_inbox", [], [c.title for c in items]),
+        ("tender_list", ["luenen"], tenders),
+        ("roadmap", ["luenen"], milestones),
+        ("index", [], ["Lünen"]),
     ]
-    for name, args, _rows in pages:
+    for name, args, shown in pages:
         with django_assert_max_num_queries(14):
             response = client.get(reverse(f"procurement:{name}", args=["knn", *args]))
-        assert response.status_code == 200
+        page = response.content.decode()
+        assert all(title in page for title in shown), name
     inbox = client.get(reverse("procurement:approval_inbox", args=["knn"])).content.decode()
     assert inbox.count("Antwort senden") == DepartmentApproval.objects.count() == size
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_csv_exports_queries(actors, size, django_assert_max_num_queries):
+    group = ProductGroupFactory(network=actors.network)
+    items = CriterionFactory.create_batch(size, network=actors.network, product_group=group)
+    fill(actors.network, actors.luenen, group, items, size)
+    client = actors.client(actors.moderator)
+    exports = [
+        ("adoption_csv", ["luenen"], {}, size),
+        ("tender_csv", ["luenen"], {}, size),
+        ("roadmap", ["luenen"], {"format": "csv"}, size),
+        ("network_matrix", [], {"format": "csv"}, actors.network.memberships.count()),
+    ]
+    for name, args, query, rows in exports:
+        with django_assert_max_num_queries(12):
+            response = client.get(reverse(f"procurement:{name}", args=["knn", *args]), query)
+        lines = response.content.decode("utf-8-sig").splitlines()
+        assert len(lines) == rows + 1, name  # header and one line per row

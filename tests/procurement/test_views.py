@@ -67,27 +67,46 @@ def all_get_urls(data):
     return [u for u, _ in read_pages(data)] + member_edit_pages(data) + moderator_pages(data)
 
 
+def post_only_urls(data):
+    """(url, payload) of the views that only take POST."""
+    return [
+        (url("approval_decide", data.approval.pk), {"decision": "agree"}),
+        (url("adoption_request", "luenen", data.adoption.pk), {"departments": []}),
+        (url("adoption_status", "luenen", data.adoption.pk), {"status": "declined", "reason": "x"}),
+        (url("criterion_status", data.criterion.pk), {"status": "retired"}),
+        (url("roadmap_start", "herten"), {}),
+    ]
+
+
+def snapshot():
+    """The procurement rows a refused request must leave alone."""
+    return [
+        list(model.objects.order_by("pk").values())
+        for model in (Criterion, Adoption, DepartmentApproval, Tender, Roadmap, Milestone)
+    ]
+
+
 def test_anonymous_goes_to_login(client, data):
+    before = snapshot()
     for address in all_get_urls(data):
         response = client.get(address)
         assert response.status_code == 302, address
         assert response["Location"].startswith(reverse("login")), address
+    for address, payload in post_only_urls(data):
+        response = client.post(address, payload)
+        assert response.status_code == 302, address
+        assert response["Location"].startswith(reverse("login")), address
+    assert snapshot() == before
 
 
 def test_outsider_gets_404_everywhere(actors, data):
     client = actors.client(actors.outsider)
+    before = snapshot()
     for address in all_get_urls(data):
         assert client.get(address).status_code == 404, address
-    posts = [
-        url("approval_decide", data.approval.pk),
-        url("adoption_request", "luenen", data.adoption.pk),
-        url("adoption_status", "luenen", data.adoption.pk),
-        url("criterion_status", data.criterion.pk),
-        url("roadmap_start", "herten"),
-    ]
-    for address in posts:
-        assert client.post(address, {"decision": "agree"}).status_code == 404, address
-    assert DepartmentApproval.objects.get().status == "pending"
+    for address, payload in post_only_urls(data):
+        assert client.post(address, payload).status_code == 404, address
+    assert snapshot() == before
 
 
 def test_other_network_objects_are_404(actors, data):
