@@ -4,6 +4,7 @@ from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
+from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,11 +68,17 @@ class MeetingForm(VersionedModelForm):
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = (
-            Membership.objects.filter(network=network)
-            .active()
-            .select_related("municipality")
-            .order_by("municipality__name")
+        members = Membership.objects.filter(network=network)
+        if self.instance.pk:
+            # A member that left stays selectable in a meeting it took part in: editing an
+            # old workshop must neither fail on it nor drop it.
+            members = members.filter(
+                Q(pk__in=Membership.objects.active().values("pk")) | Q(meetings=self.instance)
+            ).distinct()
+        else:
+            members = members.active()
+        self.fields["participants"].queryset = members.select_related("municipality").order_by(
+            "municipality__name"
         )
         # Cancelling is its own action (a button with a confirmation), not a form value.
         status = self.fields["status"]

@@ -398,10 +398,48 @@ class TestMeetingHistory:
         assert "Teilnehmende Kommunen" in text and "Herten" in text
 
 
-def test_membership_factory_unused_guard(actors):
-    # Members that left are not offered for new meetings.
+def test_members_that_left_are_not_offered_for_new_meetings(actors):
     from datetime import date
 
     gone = MembershipFactory(network=actors.network, left_on=date(2023, 1, 1))
     page = actors.client(actors.moderator).get(url("meeting_create")).content.decode()
     assert gone.municipality.name not in page
+
+
+def test_an_old_workshop_with_a_member_that_left_can_still_be_edited(actors):
+    from datetime import date
+
+    gone = MembershipFactory(
+        network=actors.network, joined_on=date(2022, 1, 1), left_on=date(2023, 6, 30)
+    )
+    start = timezone.now() - timedelta(days=1000)
+    workshop = MeetingFactory(
+        network=actors.network,
+        kind="workshop",
+        title="Workshop 2022",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        status=Meeting.Status.HELD,
+    )
+    workshop.participants.set([actors.luenen, gone])
+    client = actors.client(actors.moderator)
+    page = client.get(url("meeting_edit", workshop.pk)).content.decode()
+    assert gone.municipality.name in page
+    data = form_data(
+        kind="workshop",
+        title="Workshop Vergabe 2022",
+        starts_at=timezone.localtime(start).strftime("%Y-%m-%dT%H:%M"),
+        ends_at=timezone.localtime(start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        status="held",
+        participants=[actors.luenen.pk, gone.pk],
+        loaded_version=workshop.version,
+    )
+    response = client.post(url("meeting_edit", workshop.pk), data)
+    assert response.status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.title == "Workshop Vergabe 2022"
+    assert set(workshop.participants.all()) == {actors.luenen, gone}
+    # Other members that left are still not offered.
+    other_gone = MembershipFactory(network=actors.network, left_on=date(2023, 1, 1))
+    page = client.get(url("meeting_edit", workshop.pk)).content.decode()
+    assert other_gone.municipality.name not in page
