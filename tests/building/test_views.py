@@ -480,6 +480,57 @@ class TestBoards:
         assert client.post(u("board_part_delete", draft.pk, "stufe", level.pk)).status_code == 302
         assert not draft.levels.filter(name="Bronze").exists()
 
+    def test_board_list_for_readers(self, actors, data):
+        text = text_of(actors.client(actors.observer).get(u("board_list")))
+        assert "Testraster" in text and "aktiv" in text
+        assert "Raster anlegen" not in text  # the moderator's work
+        assert "Raster anlegen" in text_of(actors.client(actors.moderator).get(u("board_list")))
+
+    def test_moderator_edits_every_part_of_a_draft(self, actors, data):
+        client = actors.client(actors.moderator)
+        draft = services.board_new_version(board=data.board)
+        response = client.post(
+            u("board_edit", draft.pk),
+            {"name": "Raster 2027", "description": "", "loaded_version": draft.version},
+        )
+        assert response["Location"] == u("board_detail", draft.pk)
+        response = client.post(
+            u("group_create", draft.pk),
+            {"code": "S", "name": "Standort", "weight_pct": "0", "position": "2"},
+        )
+        assert response.status_code == 302
+        k1 = draft.groups.get(code="K").criteria.get(code="K1")
+        response = client.post(
+            u("criterion_edit", draft.pk, k1.pk),
+            {
+                "group": k1.group_id,
+                "code": "K1",
+                "name": "Treibhausgase im Lebenszyklus",
+                "factor": "1.5",  # type="number" submits a dot in every locale
+                "position": "0",
+                "loaded_version": k1.version,
+            },
+        )
+        assert response.status_code == 302
+        gold = draft.levels.get(name="Gold")
+        payload = {"name": "Gold", "min_total_pct": "62", "loaded_version": gold.version}
+        assert client.post(u("level_edit", draft.pk, gold.pk), payload).status_code == 302
+        text = text_of(client.get(u("board_detail", draft.pk)))
+        assert "Raster 2027" in text and "Standort" in text
+        assert "Treibhausgase im Lebenszyklus" in text
+        gold.refresh_from_db()
+        k1.refresh_from_db()
+        assert gold.min_total_pct == 62 and k1.factor == Decimal("1.5")
+        # the same level form sent again with the version it was loaded with: refused
+        stale = text_of(
+            client.post(u("level_edit", draft.pk, gold.pk), {**payload, "min_total_pct": "70"})
+        )
+        assert "Jemand anderes hat diesen Eintrag gespeichert" in stale
+        gold.refresh_from_db()
+        assert gold.min_total_pct == 62
+        # the active version is untouched
+        assert data.board.groups.get(code="K").criteria.get(code="K1").name == "Treibhausgase"
+
     def test_frozen_board_cannot_be_edited(self, actors, data):
         client = actors.client(actors.moderator)
         board = data.board
