@@ -58,6 +58,18 @@ class Access:
         return {r.membership_id for r in self.roles if r.kind in Role.MEMBER_KINDS}
 
     @cached_property
+    def active_own_membership_ids(self) -> set[int]:
+        """Own memberships of municipalities that are still members (one query, when asked):
+        the ones a coordinator or staff member may still act for."""
+        if not self.own_membership_ids:
+            return set()
+        return set(
+            Membership.objects.active()
+            .filter(pk__in=self.own_membership_ids)
+            .values_list("pk", flat=True)
+        )
+
+    @cached_property
     def department_ids(self) -> set[int]:
         return {r.department_id for r in self.roles if r.department_id}
 

@@ -61,11 +61,11 @@ def _participation(access, meeting, participant_ids):
     """The membership a user would attend `meeting` for, and whether they may at all.
 
     Moderators and experts take part in every meeting (for no member); coordinators and
-    staff when their member takes part; observers only read.
+    staff when their member takes part and is still a member; observers only read.
     """
     if access.is_moderator or access.is_expert:
         return True, None
-    own = sorted(access.own_membership_ids)
+    own = sorted(access.active_own_membership_ids)
     eligible = [pk for pk in own if not participant_ids or pk in participant_ids]
     return (bool(eligible), eligible[0] if eligible else None)
 
@@ -465,7 +465,11 @@ def action_item_list(request, network_slug):
         items = items.filter(status=status)
     today = timezone.localdate()
     rows = [
-        (item, item.status == ActionItem.Status.OPEN and item.due_on and item.due_on < today)
+        (
+            item,
+            item.status == ActionItem.Status.OPEN and item.due_on and item.due_on < today,
+            _may_edit_action_item(access, item),
+        )
         for item in items
     ]
     return render(
@@ -477,13 +481,17 @@ def action_item_list(request, network_slug):
             "rows": rows,
             "status": status,
             "statuses": [*ActionItem.Status.choices, ("all", _("alle"))],
-            "overdue_count": sum(1 for _item, overdue in rows if overdue),
+            "overdue_count": sum(1 for _item, overdue, _may_edit in rows if overdue),
         },
     )
 
 
 def _may_edit_action_item(access, item) -> bool:
-    return access.can_edit_meeting_content() or item.owner_id == access.user.pk
+    """Moderators and experts; the owner too, if they still work for a member (an observer
+    writes nothing, and a member that left is no longer editable)."""
+    if access.can_edit_meeting_content():
+        return True
+    return item.owner_id == access.user.pk and bool(access.active_own_membership_ids)
 
 
 @login_required

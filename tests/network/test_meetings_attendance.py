@@ -145,6 +145,19 @@ class TestRespond:
         )
         assert not Attendance.objects.exists()
 
+    def test_member_that_left_may_no_longer_register(self, actors, meeting):
+        from datetime import date
+
+        actors.luenen.left_on = date(2024, 12, 31)
+        actors.luenen.save()
+        client = actors.client(actors.coordinator)
+        page = client.get(url("meeting_detail", meeting.pk)).content.decode()
+        assert meeting.title in page
+        assert url("attendance_respond", meeting.pk) not in page
+        response = client.post(url("attendance_respond", meeting.pk), {"status": "registered"})
+        assert response.status_code == 403
+        assert not Attendance.objects.exists()
+
     def test_bad_status_and_past_meetings_are_refused(self, actors, meeting, held):
         client = actors.client(actors.coordinator)
         response = client.post(
@@ -438,6 +451,25 @@ class TestActionItemList:
         history = actors.client(actors.observer).get(url("action_item_history", item.pk))
         text = history.content.decode()
         assert "Verlauf: Eigene" in text and "erledigt" in text and "offen" in text
+
+    @pytest.mark.parametrize("who", ["observer", "coordinator"])
+    def test_owners_who_may_not_write_cannot_edit(self, actors, who):
+        """An observer writes nothing; a member that left is no longer editable."""
+        from datetime import date
+
+        if who == "coordinator":
+            actors.luenen.left_on = date(2024, 12, 31)
+            actors.luenen.save()
+        owner = getattr(actors, who)
+        item = ActionItemFactory(network=actors.network, title="Eigene", owner=owner)
+        client = actors.client(owner)
+        text = client.get(url("action_item_list")).content.decode()
+        assert "Eigene" in text
+        assert url("action_item_edit", item.pk) not in text
+        data = {"title": "Geändert", "owner": owner.pk, "status": "done", "loaded_version": 1}
+        assert client.post(url("action_item_edit", item.pk), data).status_code == 403
+        item.refresh_from_db()
+        assert (item.title, item.status) == ("Eigene", "open")
 
     @pytest.mark.parametrize("count", [2, 30])
     def test_query_count_is_fixed(self, actors, count, django_assert_max_num_queries):
