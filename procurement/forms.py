@@ -59,9 +59,13 @@ class ProductGroupForm(VersionedModelForm):
             raise forms.ValidationError(_("Diese Warengruppe gibt es schon."))
         return name
 
-    def save(self, commit=True):
-        self.instance.cpv_codes = self.cleaned_data["cpv_text"]
-        return super().save(commit=commit)
+    def clean(self):
+        # On the instance before it is validated and saved: save_checked() (edits) does not
+        # go through this form's save(), so an override there lost the codes of an edit.
+        data = super().clean()
+        if "cpv_text" in data:
+            self.instance.cpv_codes = data["cpv_text"]
+        return data
 
 
 CRITERION_EDIT_FIELDS = [

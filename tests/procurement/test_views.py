@@ -293,6 +293,24 @@ class TestCatalogue:
         assert response.status_code == 302
         assert ProductGroup.objects.get(name="Papier").cpv_codes == ["30197600", "30199000"]
 
+    def test_moderator_renames_a_product_group(self, actors, data):
+        client = actors.client(actors.moderator)
+        address = url("product_group_edit", data.group.pk)
+        assert "30200000" in client.get(address).content.decode()
+        response = client.post(
+            address,
+            {
+                "name": "IT-Hardware",
+                "cpv_text": "30200000 30230000",
+                "position": "0",
+                "loaded_version": data.group.version,
+            },
+        )
+        assert response["Location"] == url("criterion_list")
+        assert "IT-Hardware" in client.get(url("criterion_list")).content.decode()
+        data.group.refresh_from_db()
+        assert data.group.cpv_codes == ["30200000", "30230000"]
+
     def test_upload_form_imports_and_refuses(self, actors, data, tmp_path):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
