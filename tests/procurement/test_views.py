@@ -475,6 +475,18 @@ class TestTenders:
         assert "Bitte ein gültiges Datum eingeben." in page
         assert Tender.objects.count() == 1
 
+    def test_edit_and_a_stale_form_is_refused(self, actors, data):
+        client = actors.client(actors.coordinator)
+        address = url("tender_edit", "luenen", data.tender.pk)
+        assert "Rahmenvertrag Bildschirme" in client.get(address).content.decode()
+        loaded = self.form(data, title="Rahmenvertrag Monitore", loaded_version=data.tender.version)
+        assert client.post(address, loaded)["Location"] == url("tender_list", "luenen")
+        page = client.get(url("tender_list", "luenen")).content.decode()
+        assert "Rahmenvertrag Monitore" in page and "250.000,00\u00a0€" in page
+        page = client.post(address, {**loaded, "title": "Überschrieben"}).content.decode()
+        assert "Jemand anderes hat diesen Eintrag gespeichert" in page
+        assert Tender.objects.get().title == "Rahmenvertrag Monitore"
+
     def test_criterion_not_agreed_by_member_cannot_be_applied(self, actors, data):
         response = actors.client(actors.staff).post(
             url("tender_create", "luenen"), self.form(data, applied_criteria=[data.criterion.pk])
@@ -510,6 +522,32 @@ class TestRoadmap:
             )
         )
         assert titles == ["Projektteam benennen"]
+
+    def test_template_milestone_is_edited_by_the_moderator_only(self, client, actors, data):
+        from tests.procurement.factories import MilestoneFactory, RoadmapFactory
+
+        template = RoadmapFactory(network=actors.network, membership=None)
+        step = MilestoneFactory(roadmap=template, title="Projektteam benennen")
+        address = url("template_milestone_edit", step.pk)
+        payload = {
+            "position": 1,
+            "title": "Projektteam und Federführung benennen",
+            "status": "planned",
+            "loaded_version": step.version,
+        }
+        assert client.post(address, payload)["Location"].startswith(reverse("login"))
+        assert actors.client(actors.outsider).post(address, payload).status_code == 404
+        for who in (actors.coordinator, actors.other, actors.expert, actors.observer):
+            assert actors.client(who).post(address, payload).status_code == 403
+        step.refresh_from_db()
+        assert step.title == "Projektteam benennen"
+        moderator = actors.client(actors.moderator)
+        # a member's milestone is not reachable through the template's address
+        member_step = url("template_milestone_edit", data.milestone.pk)
+        assert moderator.get(member_step).status_code == 404
+        assert moderator.post(address, payload)["Location"] == url("roadmap_template")
+        page = moderator.get(url("roadmap_template")).content.decode()
+        assert "Projektteam und Federführung benennen" in page
 
     def test_milestone_links_action_item(self, actors, data):
         from tests.factories import ActionItemFactory
