@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -22,23 +22,12 @@ def _posted(request):
 
 
 def _calendar_links(roles):
-    """(network, url) of each network's meeting calendar, if the meetings area offers one."""
-    links, seen = [], set()
-    for role in roles:
-        if role.network_id in seen:
-            continue
-        seen.add(role.network_id)
-        for name in (
-            "network:meeting_calendar",
-            "network:calendar_subscribe",
-            "network:meeting_list",
-        ):
-            try:
-                links.append((role.network, reverse(name, args=[role.network.slug])))
-                break
-            except NoReverseMatch:
-                continue
-    return links
+    """(network, url) of the calendar subscription page of each of the person's networks."""
+    networks = {role.network_id: role.network for role in roles}
+    return [
+        (network, reverse("network:calendar_subscribe", args=[network.slug]))
+        for network in networks.values()
+    ]
 
 
 @login_required
