@@ -124,8 +124,75 @@ class TestProfile:
         text = actors.client(actors.staff).get(reverse("profile")).content.decode()
         assert "Mitarbeit – Lünen (Zentrale Vergabestelle)" in text
         assert "Kommunales Netzwerk Nachhaltigkeit" in text
-        assert "/n/knn/" in text
+        assert reverse("network:calendar_subscribe", args=["knn"]) in text
         assert "Hellweg" not in text
+
+    @pytest.mark.parametrize("networks", [1, 8])
+    def test_query_count_is_fixed(self, actors, networks, django_assert_max_num_queries):
+        from tests.factories import MembershipFactory, NetworkFactory, RoleFactory
+
+        for n in range(networks):
+            network = NetworkFactory(name=f"Zusatznetz {n}")
+            membership = MembershipFactory(network=network)
+            RoleFactory(user=actors.staff, network=network, kind="observer")
+            RoleFactory(user=actors.staff, network=network, kind="staff", membership=membership)
+        client = actors.client(actors.staff)
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("profile"))
+        text = response.content.decode()
+        assert text.count("Zusatznetz ") >= networks
+        assert text.count("/termine/kalender/") == networks + 1
+
+
+class TestHome:
+    def test_anonymous_goes_to_login(self, client):
+        response = client.get(reverse("network:home"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+    def test_one_network_goes_straight_to_it(self, actors):
+        response = actors.client(actors.staff).get(reverse("network:home"))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("network:network", args=["knn"])
+
+    def test_several_networks_are_listed_and_no_others(self, actors):
+        from tests.factories import NetworkFactory, RoleFactory
+
+        RoleFactory(user=actors.staff, network=actors.other_network, kind="observer")
+        NetworkFactory(name="Fremdes Netz")  # a network the person has no role in
+        text = actors.client(actors.staff).get(reverse("network:home")).content.decode()
+        assert "Meine Netzwerke" in text
+        assert "Kommunales Netzwerk Nachhaltigkeit" in text and "Klimanetzwerk Hellweg" in text
+        assert "Fremdes Netz" not in text
+
+    def test_nobody_without_a_network_sees_how_to_get_in(self, db):
+        user = UserFactory()
+        client = Client()
+        client.force_login(user)
+        text = client.get(reverse("network:home")).content.decode()
+        assert "Sie sind noch in keinem Netzwerk." in text
+
+    @pytest.mark.parametrize("networks", [2, 10])
+    def test_query_count_is_fixed(self, actors, networks, django_assert_max_num_queries):
+        from tests.factories import NetworkFactory, RoleFactory
+
+        for n in range(networks):
+            RoleFactory(user=actors.moderator, network=NetworkFactory(name=f"Netz Nr. {n}"))
+        client = actors.client(actors.moderator)
+        with django_assert_max_num_queries(8):
+            response = client.get(reverse("network:home"))
+        text = response.content.decode()
+        assert all(f">Netz Nr. {n}</a>" in text for n in range(networks))
+
+
+class TestLogout:
+    def test_logout_needs_post_and_ends_the_session(self, actors):
+        client = actors.client(actors.staff)
+        assert client.get(reverse("logout")).status_code == 405
+        response = client.post(reverse("logout"))
+        assert response.status_code == 302
+        response = client.get(reverse("profile"))
+        assert response["Location"].startswith(reverse("login"))
 
     def test_edit_name_and_email(self, actors):
         client = actors.client(actors.staff)

@@ -189,6 +189,18 @@ class TestRecordAttendance:
         text = client.get(url("meeting_detail", held.pk)).content.decode()
         assert "teilgenommen: 4" in text and "entschuldigt: 1" in text
 
+    @pytest.mark.parametrize("people", [2, 20])
+    def test_query_count_is_fixed(self, actors, held, people, django_assert_max_num_queries):
+        for _ in range(people):
+            RoleFactory(
+                user=UserFactory(), network=actors.network, kind="staff", membership=actors.herten
+            )
+        meeting_invite(meeting=held)
+        client = actors.client(actors.moderator)
+        with django_assert_max_num_queries(10):
+            response = client.get(url("attendance_record", held.pk))
+        assert response.content.decode().count('type="hidden" name="loaded_') == people + 5
+
     def test_attended_is_refused_before_the_start(self, actors, meeting):
         meeting_invite(meeting=meeting)
         attendance = meeting.attendances.first()
