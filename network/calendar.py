@@ -9,6 +9,7 @@ the meeting's version, which grows with every edit.
 from datetime import UTC
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from network.models import Meeting
@@ -26,13 +27,14 @@ def meeting_description(meeting) -> str:
     lines = [meeting.description.strip()] if meeting.description.strip() else []
     items = list(meeting.agenda_items.all())
     if items:
-        lines.append("Tagesordnung:")
+        lines.append(_("Tagesordnung:"))
         lines.extend(
-            f"{n}. {item.title} ({item.duration_minutes} Min.)"
+            _("%(n)d. %(title)s (%(minutes)d Min.)")
+            % {"n": n, "title": item.title, "minutes": item.duration_minutes}
             for n, item in enumerate(items, start=1)
         )
     if meeting.online_url:
-        lines.append(f"Videokonferenz: {meeting.online_url}")
+        lines.append(_("Videokonferenz: %(url)s") % {"url": meeting.online_url})
     return "\n".join(lines)
 
 

@@ -4,9 +4,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Max, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from network.calendar import build_calendar
@@ -74,20 +76,16 @@ def _mail_invitations(meeting, user_ids) -> None:
         network=meeting.network, meetings=[meeting], url_for=lambda _meeting: link
     )
     when = date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT")
-    body = (
-        f"Guten Tag,\n\nSie sind eingeladen: {meeting.title} "
-        f"({meeting.get_kind_display()}) am {when} Uhr"
-        f"{', ' + meeting.location if meeting.location else ''}.\n\n"
-        f"Tagesordnung, Unterlagen und An- oder Abmeldung:\n{link}\n\n"
-        f"Den Termin für Ihren Kalender finden Sie im Anhang.\n\n"
-        f"{meeting.network.moderating_organisation}\n"
+    body = render_to_string(
+        "network/meetings/invitation_email.txt", {"meeting": meeting, "when": when, "link": link}
     )
+    subject = _("Einladung: %(title)s am %(when)s") % {"title": meeting.title, "when": when}
     messages = []
     for email in User.objects.filter(pk__in=user_ids, is_active=True).values_list(
         "email", flat=True
     ):
         message = EmailMessage(
-            subject=f"Einladung: {meeting.title} am {when}",
+            subject=subject,
             body=body,
             to=[email],
         )

@@ -74,6 +74,13 @@ class TestInvite:
         mail = mailoutbox[0]
         assert mail.subject.startswith(f"Einladung: {meeting.title} am ")
         assert f"/termine/{meeting.pk}/" in mail.body
+        when = timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y, %H:%M")
+        assert (
+            f"Sie sind eingeladen: {meeting.title} (Netzwerktreffen) am {when} Uhr, Rathaus."
+            in mail.body
+        )
+        assert "Den Termin für Ihren Kalender finden Sie im Anhang." in mail.body
+        assert "&" not in mail.body  # plain text, nothing HTML-escaped
         name, content, mimetype = mail.attachments[0]
         assert mimetype == "text/calendar"
         event = Calendar.from_ical(content).walk("VEVENT")[0]
