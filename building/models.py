@@ -560,7 +560,7 @@ class Score(VersionedModel):
     evidence = models.ManyToManyField(
         Document, blank=True, related_name="building_scores", verbose_name=_("Nachweise")
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[evidence])
 
     class Meta:
         verbose_name = _("Punktwert")
@@ -726,7 +726,9 @@ class Guideline(VersionedModel):
         Document, blank=True, related_name="building_guidelines", verbose_name=_("Anhänge")
     )
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
-    history = HistoricalRecords()
+    # Links and attachments are part of what a guideline says. django-simple-history
+    # records m2m changes made from this side only: add and set them on the guideline.
+    history = HistoricalRecords(m2m_fields=[criteria, attachments])
 
     objects = GuidelineQuerySet.as_manager()
 

@@ -161,6 +161,7 @@ def board_new_version(*, board: ScoringBoard) -> ScoringBoard:
         name=board.name,
         description=board.description,
     )
+    links = {}  # guideline → the copied criteria it is linked to
     for group in board.groups.prefetch_related("criteria__guidelines"):
         criteria = list(group.criteria.all())
         group.pk = None
@@ -173,7 +174,10 @@ def board_new_version(*, board: ScoringBoard) -> ScoringBoard:
             criterion.group = group
             criterion.version = 1
             criterion.save()
-            criterion.guidelines.set(guidelines)
+            for guideline in guidelines:
+                links.setdefault(guideline, []).append(criterion)
+    for guideline, criteria in links.items():
+        guideline.criteria.add(*criteria)  # from the guideline's side: kept in its history
     for level in board.levels.all():
         level.pk = None
         level.board = draft

@@ -531,6 +531,17 @@ class TestBoards:
         # the active version is untouched
         assert data.board.groups.get(code="K").criteria.get(code="K1").name == "Treibhausgase"
 
+    def test_new_version_carries_guideline_links_into_the_guideline_history(self, actors, data):
+        k2 = data.board.groups.get(code="K").criteria.get(code="K2")
+        data.guideline.criteria.add(k2)
+        draft = services.board_new_version(board=data.board)
+        copied = draft.groups.get(code="K").criteria.get(code="K2")
+        assert set(data.guideline.criteria.all()) == {k2, copied}
+        latest = data.guideline.history.order_by("-history_id").first()
+        assert {row.boardcriterion_id for row in latest.criteria.all()} == {k2.pk, copied.pk}
+        text = text_of(actors.client(actors.moderator).get(u("board_detail", draft.pk)))
+        assert "Leitlinie Wärme" in text
+
     def test_frozen_board_cannot_be_edited(self, actors, data):
         client = actors.client(actors.moderator)
         board = data.board
@@ -623,6 +634,9 @@ class TestAssessments:
         # evidence download for any network member, not for outsiders
         doc = Document.objects.get(original_name="waermepumpe.pdf")
         assert doc.membership == actors.luenen
+        score = Score.objects.get(criterion=k2)
+        latest = score.history.order_by("-history_id").first()  # the evidence, in the history
+        assert [row.document_id for row in latest.evidence.all()] == [doc.pk]
         response = actors.client(actors.observer).get(u("document", doc.pk))
         assert (
             response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 test"
@@ -770,6 +784,12 @@ class TestGuidelines:
         assert "Merkblatt" in text
         doc = g.attachments.get()
         assert actors.client(actors.coordinator).get(u("document", doc.pk)).status_code == 200
+        # links and attachments are kept in the guideline's history
+        latest = g.history.order_by("-history_id").first()
+        assert [row.document_id for row in latest.attachments.all()] == [doc.pk]
+        assert {row.boardcriterion_id for row in latest.criteria.all()} == set(
+            g.criteria.values_list("pk", flat=True)
+        )
         # the board shows the link back
         assert "Leitlinie Holzbau" in text_of(client.get(u("board_detail", data.board.pk)))
         bad = client.post(
