@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -238,7 +238,7 @@ def meeting_history(request, network_slug, pk):
 
 
 def _agenda_item(access, meeting, item_pk):
-    return get_object_or_404(AgendaItem, meeting=meeting, pk=item_pk)
+    return access.get(AgendaItem.objects.filter(meeting=meeting), pk=item_pk)
 
 
 @login_required
@@ -427,7 +427,7 @@ def decision_create(request, network_slug, pk):
 def action_item_create(request, network_slug, pk, decision_pk):
     access = get_access(request.user, network_slug)
     meeting = _meeting(access, pk)
-    decision = get_object_or_404(Decision, meeting=meeting, pk=decision_pk)
+    decision = access.get(Decision.objects.filter(meeting=meeting), pk=decision_pk)
     access.require(access.can_edit_meeting_content())
     item = ActionItem(network=access.network, decision=decision)
     form = ActionItemForm(_post(request), instance=item, network=access.network)

@@ -399,6 +399,23 @@ class TestMinutesAndDecisions:
         assert "Bitte ein gültiges Datum eingeben." in text
         assert not ActionItem.objects.exists()
 
+    def test_action_item_permissions(self, client, actors, held, meeting):
+        decision = Decision.objects.create(meeting=held, text="Beschluss")
+        data = {"title": "Aufgabe", "owner": actors.coordinator.pk, "status": "open"}
+        target = url("action_item_create", held.pk, decision.pk)
+        response = client.post(target, data)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+        assert actors.client(actors.outsider).post(target, data).status_code == 404
+        for who in (actors.coordinator, actors.staff, actors.observer):
+            assert actors.client(who).post(target, data).status_code == 403
+        # A decision reached through another meeting's URL is not found.
+        wrong = url("action_item_create", meeting.pk, decision.pk)
+        assert actors.client(actors.moderator).post(wrong, data).status_code == 404
+        malformed = f"/n/knn/termine/{held.pk}/beschluesse/abc/aufgabe/"
+        assert actors.client(actors.moderator).get(malformed).status_code == 404
+        assert not ActionItem.objects.exists()
+
     def test_decision_permissions(self, actors, held):
         for who in (actors.coordinator, actors.observer):
             client = actors.client(who)
