@@ -158,31 +158,44 @@ def history_entries(obj) -> list[HistoryEntry]:
     return entries
 
 
+def _m2m_ids(m2m_field, rows) -> frozenset:
+    """Target ids of a many-to-many value in a history diff: simple_history gives the rows
+    of the through table as dicts ({"meeting": 1, "membership": 2})."""
+    key = m2m_field.m2m_reverse_field_name()
+    return frozenset(row[key] if isinstance(row, dict) else row for row in rows or ())
+
+
 def readable_changes(conflict) -> list[FieldChange]:
     """The other person's changes of an EditConflict with display values (choice texts,
-    names instead of ids, German dates) for `network/history/_conflict.html`."""
+    names instead of ids, German dates) for `network/history/_conflict.html`. A change
+    that reads the same before and after (seconds cut off a time) is left out."""
     model = type(conflict.current)
-    fields = {f.name: f for f in model._meta.concrete_fields}
-    related_names = {}
+    fields = {f.name: f for f in [*model._meta.concrete_fields, *model._meta.many_to_many]}
+    values, wanted = [], {}
     for change in conflict.changes:
         field = fields.get(change.field)
-        if isinstance(field, models.ForeignKey):
-            ids = {v for v in (change.old, change.new) if v is not None}
-            for related in field.related_model._default_manager.filter(pk__in=ids):
-                related_names[(field.related_model, related.pk)] = str(related)
-    rows = []
-    for change in conflict.changes:
-        field = fields.get(change.field)
-        if field is None:  # many-to-many: lists of ids
-            rows.append(FieldChange(change.label, str(change.old or "–"), str(change.new or "–")))
+        if field is None:
             continue
-        rows.append(
-            FieldChange(
-                change.label,
-                _display(field, change.old, related_names),
-                _display(field, change.new, related_names),
-            )
-        )
+        old, new = change.old, change.new
+        if field.many_to_many:
+            old, new = _m2m_ids(field, old), _m2m_ids(field, new)
+            wanted.setdefault(field.related_model, set()).update(old | new)
+        elif isinstance(field, models.ForeignKey):
+            wanted.setdefault(field.related_model, set()).update({old, new} - {None})
+        values.append((change.label, field, old, new))
+    related_names = {}
+    for related_model, ids in wanted.items():
+        # select_related(): str() of a member names its municipality and network.
+        for related in related_model._default_manager.filter(pk__in=ids).select_related():
+            related_names[(related_model, related.pk)] = str(related)
+    rows = []
+    for label, field, old, new in values:
+        if field.many_to_many:
+            shown = _names(field, old, related_names), _names(field, new, related_names)
+        else:
+            shown = _display(field, old, related_names), _display(field, new, related_names)
+        if shown[0] != shown[1]:
+            rows.append(FieldChange(label, *shown))
     return rows
 
 

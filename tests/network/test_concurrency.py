@@ -75,6 +75,43 @@ def test_second_meeting_edit_is_refused_and_shows_the_changes(actors):
     assert (meeting.title, meeting.version) == ("Mein Thema", 3)
 
 
+def test_a_changed_member_list_is_shown_by_name(actors):
+    meeting = MeetingFactory(network=actors.network, title="Workshop", kind="workshop")
+    meeting.participants.set([actors.luenen])
+    url = reverse("network:meeting_edit", args=["knn", meeting.pk])
+    first, second = actors.client(actors.moderator), actors.client(actors.moderator)
+    first_version, second_version = loaded_form(first, url), loaded_form(second, url)
+    response = first.post(
+        url,
+        meeting_data(
+            meeting,
+            participants=[actors.luenen.pk, actors.herten.pk],
+            loaded_version=first_version,
+        ),
+    )
+    assert response.status_code == 302
+    response = second.post(
+        url,
+        meeting_data(
+            meeting,
+            title="Mein Thema",
+            participants=[actors.luenen.pk],
+            loaded_version=second_version,
+        ),
+    )
+    text = response.content.decode()
+    table = text[text.index("Diese Änderungen hat die andere Person gespeichert:") :]
+    table = table[: table.index("</table>")]
+    assert "Teilnehmende Kommunen" in table
+    assert "Herten – Kommunales Netzwerk Nachhaltigkeit, Lünen – Kommunales Netzwerk" in table
+    assert "&#x27;membership&#x27;" not in table and "{" not in table
+    # Times the first save only cut to whole minutes read the same: not listed as changes.
+    assert "Beginn" not in table and "Ende" not in table
+    meeting.refresh_from_db()
+    assert meeting.title == "Workshop"
+    assert set(meeting.participants.all()) == {actors.luenen, actors.herten}
+
+
 def test_minutes_by_two_experts(actors):
     meeting = MeetingFactory(
         network=actors.network,
