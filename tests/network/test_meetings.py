@@ -443,3 +443,93 @@ def test_an_old_workshop_with_a_member_that_left_can_still_be_edited(actors):
     other_gone = MembershipFactory(network=actors.network, left_on=date(2023, 1, 1))
     page = client.get(url("meeting_edit", workshop.pk)).content.decode()
     assert other_gone.municipality.name not in page
+
+
+class TestEveryMeetingUrlForAnonymousAndOutsider:
+    """Every address of the meetings area: the anonymous visitor is sent to log in, the
+    outsider of the network gets 404, and neither changes anything."""
+
+    @pytest.fixture
+    def objects(self, actors, meeting):
+        from network.models import ActionItem, Attendance, Decision
+
+        item = AgendaItemFactory(meeting=meeting, title="Begrüßung")
+        decision = Decision.objects.create(meeting=meeting, text="Beschluss")
+        action = ActionItem.objects.create(
+            network=actors.network, decision=decision, title="Aufgabe", owner=actors.coordinator
+        )
+        attendance = Attendance.objects.create(meeting=meeting, user=actors.coordinator)
+        return {
+            "meeting": meeting,
+            "item": item,
+            "decision": decision,
+            "action": action,
+            "attendance": attendance,
+        }
+
+    def addresses(self, o):
+        m = o["meeting"].pk
+        return [
+            ("get", url("meeting_list")),
+            ("post", url("meeting_create")),
+            ("get", url("action_item_list")),
+            ("post", url("action_item_edit", o["action"].pk)),
+            ("get", url("action_item_history", o["action"].pk)),
+            ("post", url("calendar_subscribe")),
+            ("get", url("meeting_detail", m)),
+            ("post", url("meeting_edit", m)),
+            ("post", url("meeting_cancel", m)),
+            ("get", url("meeting_history", m)),
+            ("post", url("agenda_item_create", m)),
+            ("post", url("agenda_item_edit", m, o["item"].pk)),
+            ("post", url("agenda_item_delete", m, o["item"].pk)),
+            ("post", url("agenda_item_move", m, o["item"].pk, "runter")),
+            ("post", url("meeting_invite", m)),
+            ("post", url("attendance_respond", m)),
+            ("post", url("attendance_record", m)),
+            ("post", url("minutes_edit", m)),
+            ("post", url("decision_create", m)),
+            ("post", url("action_item_create", m, o["decision"].pk)),
+            ("post", url("document_upload", m)),
+        ]
+
+    def state(self, o):
+        from network.models import ActionItem, Attendance, Decision, Document
+
+        return (
+            list(Meeting.objects.values_list("pk", "version", "status", "title", "minutes")),
+            list(AgendaItem.objects.values_list("pk", "version", "position", "title")),
+            list(Decision.objects.values_list("pk", "text")),
+            list(ActionItem.objects.values_list("pk", "version", "status", "title")),
+            list(Attendance.objects.values_list("pk", "status")),
+            Document.objects.count(),
+        )
+
+    def data(self):
+        return {
+            **form_data(title="Gekapert", status="planned"),
+            "duration_minutes": 5,
+            "minutes": "Gekapert",
+            "text": "Gekapert",
+            "status": "registered",
+            "loaded_version": 1,
+        }
+
+    def test_anonymous_goes_to_login(self, client, actors, objects):
+        before = self.state(objects)
+        for method, address in self.addresses(objects):
+            response = getattr(client, method)(address, self.data() if method == "post" else {})
+            assert response.status_code == 302, address
+            assert response["Location"].startswith(reverse("login")), address
+        assert self.state(objects) == before
+
+    def test_outsider_gets_404(self, actors, objects):
+        client = actors.client(actors.outsider)
+        token = actors.outsider.calendar_token
+        before = self.state(objects)
+        for method, address in self.addresses(objects):
+            response = getattr(client, method)(address, self.data() if method == "post" else {})
+            assert response.status_code == 404, address
+        assert self.state(objects) == before
+        actors.outsider.refresh_from_db()
+        assert actors.outsider.calendar_token == token
