@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
 from network.concurrency import EditConflict, changes_since
@@ -258,6 +259,20 @@ def assessment_save_scores(
 
 @transaction.atomic
 def assessment_finalise(*, assessment: Assessment, user) -> scoring.Result:
+    """Close a complete assessment. An incomplete one is refused: a rating is only awarded
+    to a complete, finalised assessment, and a finalised one can no longer be completed."""
+    missing = len(assessment.evaluate().missing)
+    if missing and not assessment.is_final:
+        raise ValidationError(
+            ngettext(
+                "Es fehlen noch die Punkte für %(n)d Kriterium; erst eine vollständige "
+                "Bewertung kann abgeschlossen werden.",
+                "Es fehlen noch die Punkte für %(n)d Kriterien; erst eine vollständige "
+                "Bewertung kann abgeschlossen werden.",
+                missing,
+            )
+            % {"n": missing}
+        )
     assessment.finalise(user)
     return assessment_refresh(assessment=assessment)
 

@@ -654,8 +654,13 @@ def assessment_finalise(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     assessment = _assessment(access, pk)
     access.require(access.can_edit_membership(assessment.project.membership))
-    services.assessment_finalise(assessment=assessment, user=request.user)
-    messages.success(request, _("Die Bewertung ist abgeschlossen."))
+    try:
+        services.assessment_finalise(assessment=assessment, user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Die Bewertung ist abgeschlossen."))
     return redirect("building:assessment_detail", network_slug, pk)
 
 

@@ -677,6 +677,11 @@ class TestAssessments:
         text = text_of(client.get(u("assessment_detail", a.pk)))
         assert "33\u00a0%" in text  # 1 of 3 criteria scored
         assert "K2 Erneuerbare Wärme" in text and "Noch nicht bewertet" in text
+        # an incomplete assessment cannot be closed (it could never get its rating)
+        response = client.post(u("assessment_finalise", a.pk), follow=True)
+        assert "Es fehlen noch die Punkte für 2 Kriterien" in text_of(response)
+        a.refresh_from_db()
+        assert a.status == "draft" and a.finalised_at is None
 
     def test_bad_points_and_file_give_german_errors(self, actors, data, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path
