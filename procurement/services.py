@@ -43,7 +43,13 @@ def criterion_revise(*, criterion: Criterion, changes: dict) -> Criterion:
         criterion.version += 1
         criterion.save()
         return criterion
-    Criterion.objects.filter(pk=criterion.pk).update(is_current=False)
+    # Under a row lock, and saved rather than updated: two revisions of the same criterion
+    # at once must not both become current, and the old one's history shows when it ended.
+    current = Criterion.objects.select_for_update().get(pk=criterion.pk)
+    if not current.is_current:
+        raise ValidationError(_("Nur die aktuelle Fassung eines Kriteriums kann geändert werden."))
+    current.is_current = False
+    current.save(update_fields=["is_current"])
     new = Criterion(
         family=criterion.family,
         revision=criterion.revision + 1,

@@ -183,13 +183,20 @@ def criterion_edit(request, network_slug, pk=None):
                 form.add_error(None, _("Jemand anderes hat dieses Kriterium inzwischen geändert."))
             else:
                 changes = {f: form.cleaned_data[f] for f in CRITERION_EDIT_FIELDS}
-                new = services.criterion_revise(criterion=original, changes=changes)
-                messages.success(
-                    request,
-                    _("Neue Fassung %(n)d angelegt (Entwurf). Übernahmen behalten ihre Fassung.")
-                    % {"n": new.revision},
-                )
-                return redirect("procurement:criterion_detail", network_slug, new.pk)
+                try:
+                    new = services.criterion_revise(criterion=original, changes=changes)
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(
+                        request,
+                        _(
+                            "Neue Fassung %(n)d angelegt (Entwurf). Übernahmen behalten ihre "
+                            "Fassung."
+                        )
+                        % {"n": new.revision},
+                    )
+                    return redirect("procurement:criterion_detail", network_slug, new.pk)
         else:
             saved = form.save_checked()
             if saved:

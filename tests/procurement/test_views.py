@@ -234,6 +234,22 @@ class TestCatalogue:
         assert "Energieeffiziente Monitore (TCO Certified)" in detail
         assert url("criterion_detail", data.criterion.pk) in detail  # link to revision 1
 
+    def test_two_revisions_of_the_same_revision_are_refused(self, actors, data):
+        from django.core.exceptions import ValidationError
+
+        from procurement import services
+
+        stale = Criterion.objects.get(pk=data.criterion.pk)
+        services.criterion_revise(criterion=data.criterion, changes={"title": "Fassung 2"})
+        with pytest.raises(ValidationError, match="Nur die aktuelle Fassung"):
+            services.criterion_revise(criterion=stale, changes={"title": "Auch Fassung 2"})
+        assert list(Criterion.objects.order_by("revision").values_list("title", "is_current")) == [
+            ("Energieeffiziente Monitore", False),
+            ("Fassung 2", True),
+        ]
+        ended = data.criterion.history.order_by("-history_id").first()
+        assert ended.is_current is False  # the end of revision 1 is in its history
+
     def test_editing_a_draft_twice_is_an_edit_conflict(self, actors, data):
         data.criterion.status = "draft"
         data.criterion.save()
