@@ -24,12 +24,18 @@ urlpatterns = [
     ),
     path("n/<slug:network_slug>/mitglieder/neu/", people.member_add, name="member_add"),
     path(f"{member}mitgliedschaft/", people.membership_edit, name="membership_edit"),
+    path(f"{member}verlauf/", people.membership_history, name="membership_history"),
     path(f"{member}verwaltung/", people.membership_manage, name="membership_manage"),
     path(f"{member}fachbereiche/neu/", people.department_create, name="department_create"),
     path(
         f"{member}fachbereiche/<int:pk>/bearbeiten/",
         people.department_edit,
         name="department_edit",
+    ),
+    path(
+        f"{member}fachbereiche/<int:pk>/verlauf/",
+        people.department_history,
+        name="department_history",
     ),
     path(
         f"{member}fachbereiche/<int:pk>/loeschen/",

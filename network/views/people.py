@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,7 +21,7 @@ from network.forms.people import (
 )
 from network.models import Department, Invitation, Membership, Role
 from network.services import people as services
-from network.views.history import keep_conflict_version
+from network.views.history import keep_conflict_version, render_history
 
 Kind = Role.Kind
 PEOPLE_PER_PAGE = 50
@@ -284,7 +285,26 @@ def membership_edit(request, network_slug, municipality_slug):
     )
 
 
+@login_required
+def membership_history(request, network_slug, municipality_slug):
+    """Verlauf of a membership (joined, left): everyone in the network may read it."""
+    access = get_access(request.user, network_slug)
+    membership = access.membership(municipality_slug)
+    back = reverse("network:membership", args=[access.network.slug, municipality_slug])
+    return render_history(request, access, membership, back_url=back)
+
+
 # --- a municipality's departments and staff ---------------------------------------------------
+
+
+@login_required
+def department_history(request, network_slug, municipality_slug, pk):
+    """Verlauf of a department (renamed, mailbox changed): readable by everyone in the network."""
+    access = get_access(request.user, network_slug)
+    membership = access.membership(municipality_slug)
+    department = access.get(Department.objects.filter(municipality=membership.municipality), pk=pk)
+    back = reverse("network:membership", args=[access.network.slug, municipality_slug])
+    return render_history(request, access, department, back_url=back)
 
 
 def _managed_membership(request, network_slug, municipality_slug):

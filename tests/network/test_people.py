@@ -849,3 +849,64 @@ def test_people_pages_keep_the_search(actors):
     second = client.get(url("people"), {"q": "Herten", "page": "2"}).content.decode()
     assert "Seite 2 von 2" in second
     assert client.get(url("people"), {"page": "kaputt"}).status_code == 200
+
+
+class TestHistoryPages:
+    """Verlauf of a membership and of a department: everyone in the network reads it."""
+
+    def test_anonymous_goes_to_login(self, client, actors):
+        assert_login_redirect(client.get(url("membership_history", "luenen")))
+        assert_login_redirect(
+            client.get(url("department_history", "luenen", actors.luenen_department.pk))
+        )
+
+    def test_outsider_gets_404(self, actors):
+        client = actors.client(actors.outsider)
+        assert client.get(url("membership_history", "luenen")).status_code == 404
+        response = client.get(url("department_history", "luenen", actors.luenen_department.pk))
+        assert response.status_code == 404
+
+    def test_foreign_department_and_unknown_member_are_404(self, actors):
+        client = actors.client(actors.moderator)
+        response = client.get(url("department_history", "luenen", actors.herten_department.pk))
+        assert response.status_code == 404
+        assert client.get(url("membership_history", "hamm")).status_code == 404
+        assert client.get("/n/knn/kommunen/luenen/fachbereiche/abc/verlauf/").status_code == 404
+
+    def test_who_marked_a_member_as_left(self, actors):
+        actors.client(actors.moderator).post(
+            url("membership_edit", "luenen"),
+            {"joined_on": "2022-09-01", "left_on": "2024-12-31", "loaded_version": 1},
+        )
+        member_page = actors.client(actors.observer).get(url("membership", "luenen"))
+        assert url("membership_history", "luenen") in member_page.content.decode()
+        text = actors.client(actors.observer).get(url("membership_history", "luenen"))
+        text = text.content.decode()
+        assert "Verlauf: Lünen" in text
+        assert "Ausgetreten am" in text and "31.12.2024" in text
+        assert str(actors.moderator) in text and "geändert" in text
+
+    def test_who_renamed_a_department(self, actors):
+        department = actors.luenen_department
+        actors.client(actors.coordinator).post(
+            url("department_edit", "luenen", department.pk),
+            {"name": "Vergabe und Einkauf", "loaded_version": 1},
+        )
+        client = actors.client(actors.other)  # another member reads along
+        member_page = client.get(url("membership", "luenen")).content.decode()
+        assert url("department_history", "luenen", department.pk) in member_page
+        text = client.get(url("department_history", "luenen", department.pk)).content.decode()
+        assert "Verlauf: Vergabe und Einkauf" in text
+        assert "Zentrale Vergabestelle" in text
+        assert str(actors.coordinator) in text
+
+    @pytest.mark.parametrize("renames", [1, 12])
+    def test_query_count_is_fixed(self, actors, renames, django_assert_max_num_queries):
+        department = actors.luenen_department
+        for n in range(renames):
+            department.name = f"Fassung {n}"
+            department.save()
+        client = actors.client(actors.observer)
+        with django_assert_max_num_queries(12):
+            response = client.get(url("department_history", "luenen", department.pk))
+        assert response.content.decode().count("Fassung ") >= renames
