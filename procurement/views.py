@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -826,11 +826,23 @@ def milestone_edit(request, network_slug, municipality_slug=None, pk=None):
     access = get_access(request.user, network_slug)
     membership = access.membership(municipality_slug) if municipality_slug else None
     access.require(_can_edit_roadmap(access, membership))
-    _m, road = _roadmap_of(access, municipality_slug, create=True)
+    # A GET writes nothing: a missing roadmap is made (from the template) only on saving.
+    _m, road = _roadmap_of(access, municipality_slug, create=request.method == "POST")
+    numbered_by = road
+    if road is None:
+        road = Roadmap(network=access.network, membership=membership)
+        if membership is not None:  # its roadmap will start with the template's steps
+            numbered_by = Roadmap.objects.filter(network=access.network, membership=None).first()
     if pk:
+        if road.pk is None:
+            raise Http404
         milestone = scoped.milestone(road, pk)
     else:
-        last = road.milestones.order_by("-position").values_list("position", flat=True).first()
+        last = (
+            numbered_by.milestones.order_by("-position").values_list("position", flat=True).first()
+            if numbered_by
+            else None
+        )
         milestone = Milestone(roadmap=road, position=(last or 0) + 1)
     form = MilestoneForm(request.POST or None, instance=milestone)
     if request.method == "POST" and form.is_valid() and form.save_checked():

@@ -562,6 +562,25 @@ class TestRoadmap:
         page = moderator.get(url("roadmap_template")).content.decode()
         assert "Projektteam und Federführung benennen" in page
 
+    def test_opening_the_milestone_form_writes_nothing(self, actors, data):
+        from tests.procurement.factories import MilestoneFactory, RoadmapFactory
+
+        template = RoadmapFactory(network=actors.network, membership=None)
+        MilestoneFactory(roadmap=template, position=1, title="Projektteam benennen")
+        client = actors.client(actors.other)
+        page = client.get(url("milestone_create", "herten")).content.decode()
+        assert 'name="position" value="2"' in page  # after the template's step
+        assert not Roadmap.objects.filter(membership=actors.herten).exists()
+        response = client.post(
+            url("milestone_create", "herten"),
+            {"position": 2, "title": "Vergabestelle schulen", "status": "planned"},
+        )
+        assert response["Location"] == url("roadmap", "herten")
+        titles = Milestone.objects.filter(roadmap__membership=actors.herten).values_list(
+            "title", flat=True
+        )
+        assert list(titles) == ["Projektteam benennen", "Vergabestelle schulen"]
+
     def test_milestone_links_action_item(self, actors, data):
         from tests.factories import ActionItemFactory
 
