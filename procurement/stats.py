@@ -12,13 +12,20 @@ AGREED = list(Adoption.AGREED_OR_LATER)
 ADOPTED = [Adoption.Status.ADOPTED, Adoption.Status.APPLIED]
 
 
-def tender_facts(membership_ids, start=None, end=None) -> list[TenderFacts]:
-    """Three queries: agreed criteria per member and product group, tenders, applied links."""
+def agreed_criteria(membership_ids) -> defaultdict:
+    """One query: ids of the agreed (or further) criteria by (membership id, product group id);
+    what a tender of that member and group has to apply."""
     required = defaultdict(set)
     for membership_id, group_id, criterion_id in Adoption.objects.filter(
         membership_id__in=membership_ids, status__in=AGREED
     ).values_list("membership_id", "criterion__product_group_id", "criterion_id"):
         required[(membership_id, group_id)].add(criterion_id)
+    return required
+
+
+def tender_facts(membership_ids, start=None, end=None) -> list[TenderFacts]:
+    """Three queries: agreed criteria per member and product group, tenders, applied links."""
+    required = agreed_criteria(membership_ids)
     tenders = Tender.objects.filter(membership_id__in=membership_ids)
     if start:
         tenders = tenders.filter(published_on__gte=start)
@@ -85,4 +92,11 @@ def roadmap_counts(membership_ids, today) -> dict[int, dict]:
     return result
 
 
-__all__ = ["progress_pct", "tender_facts", "shares_for", "adoption_counts", "roadmap_counts"]
+__all__ = [
+    "progress_pct",
+    "agreed_criteria",
+    "tender_facts",
+    "shares_for",
+    "adoption_counts",
+    "roadmap_counts",
+]

@@ -23,7 +23,7 @@ from network.models import Membership
 
 from . import access as scoped
 from . import services, stats
-from .figures import progress_pct
+from .figures import TenderFacts, progress_pct
 from .forms import (
     CRITERION_EDIT_FIELDS,
     AdoptionForm,
@@ -694,22 +694,21 @@ def tender_edit(request, network_slug, municipality_slug, pk=None):
 def tender_csv(request, network_slug, municipality_slug):
     access = get_access(request.user, network_slug)
     membership = access.membership(municipality_slug)
-    facts = {}
     tenders = list(
         Tender.objects.filter(membership=membership)
         .select_related("product_group")
         .prefetch_related("applied_criteria")
     )
-    required = defaultdict(set)
-    for group_id, criterion_id in Adoption.objects.filter(
-        membership=membership, status__in=stats.AGREED
-    ).values_list("criterion__product_group_id", "criterion_id"):
-        required[group_id].add(criterion_id)
+    required = stats.agreed_criteria([membership.pk])
     rows = []
     for tender in tenders:
-        applied = {c.pk for c in tender.applied_criteria.all()}
-        need = required[tender.product_group_id]
-        facts[tender.pk] = bool(need) and need <= applied
+        fact = TenderFacts(  # the rule of the key figure, for this one tender
+            membership_id=membership.pk,
+            year=tender.published_on.year,
+            value=tender.estimated_value,
+            required=frozenset(required[(membership.pk, tender.product_group_id)]),
+            applied=frozenset(c.pk for c in tender.applied_criteria.all()),
+        )
         rows.append(
             [
                 tender.published_on.strftime("%d.%m.%Y"),
@@ -719,7 +718,9 @@ def tender_csv(request, network_slug, municipality_slug):
                 tender.get_procedure_display(),
                 _de(tender.estimated_value),
                 ", ".join(c.title for c in tender.applied_criteria.all()),
-                _("ja") if facts[tender.pk] else (_("nein") if need else _("keine Kriterien")),
+                _("ja")
+                if fact.compliant
+                else (_("nein") if fact.relevant else _("keine Kriterien")),
                 _("ja") if tender.evidence_received else _("nein"),
             ]
         )

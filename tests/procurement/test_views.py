@@ -633,6 +633,24 @@ class TestCsv:
         network = client.get(url("network_matrix"), {"format": "csv"}).content.decode("utf-8-sig")
         assert network.splitlines()[0].startswith("Kommune;IT-Geräte: zugestimmt %")
 
+    def test_tender_export_says_whether_the_agreed_criteria_were_applied(self, actors, data):
+        from tests.procurement.factories import TenderFactory
+
+        client = actors.client(actors.other)
+
+        def column():
+            text = client.get(url("tender_csv", "luenen")).content.decode("utf-8-sig")
+            return {
+                row[2]: row[7] for row in list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+            }
+
+        assert column() == {"Rahmenvertrag Bildschirme": "keine Kriterien"}  # none agreed yet
+        data.adoption.status = "agreed"
+        data.adoption.save()
+        TenderFactory(membership=actors.luenen, product_group=data.group, title="Notebooks")
+        data.tender.applied_criteria.add(data.criterion)
+        assert column() == {"Rahmenvertrag Bildschirme": "ja", "Notebooks": "nein"}
+
     def test_formulas_from_user_input_are_exported_as_text(self, actors, data):
         data.tender.title = '=HYPERLINK("http://evil.example";"Klick")'
         data.tender.reference = "+49-123"
