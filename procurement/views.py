@@ -478,7 +478,11 @@ def adoption_status(request, network_slug, municipality_slug, pk):
 
 def _inbox_queryset(access, queryset):
     """Approvals this user may answer: own departments (staff), own members (coordinator),
-    all (moderator)."""
+    all (moderator); never those of a member that left (read-only, as Access says)."""
+    today = timezone.localdate()
+    queryset = queryset.filter(
+        Q(adoption__membership__left_on__isnull=True) | Q(adoption__membership__left_on__gt=today)
+    )
     if access.is_moderator:
         return queryset
     return queryset.filter(

@@ -690,6 +690,9 @@ def test_member_that_left_is_read_only(actors, data):
     client = actors.client(actors.coordinator)
     page = client.get(url("roadmap", "luenen")).content.decode()
     assert "Dienstanweisung Beschaffung beschließen" in page
+    for who in (actors.coordinator, actors.moderator):  # nothing offered that cannot be sent
+        inbox = actors.client(who).get(url("approval_inbox")).content.decode()
+        assert "Keine offenen Anfragen." in inbox and "Antwort senden" not in inbox
     assert "Meilenstein anlegen" not in page
     assert client.get(url("tender_create", "luenen")).status_code == 403
     response = client.post(url("approval_decide", data.approval.pk), {"decision": "agree"})
