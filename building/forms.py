@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -261,11 +262,14 @@ class GuidelineForm(VersionedModelForm):
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
+        open_boards = Q(
+            group__board__status__in=[ScoringBoard.Status.ACTIVE, ScoringBoard.Status.DRAFT]
+        )
+        if self.instance.pk:  # links to retired versions stay (unticked they would be lost)
+            open_boards |= Q(guidelines=self.instance)
         self.fields["criteria"].queryset = (
-            BoardCriterion.objects.filter(
-                group__board__network=network,
-                group__board__status__in=[ScoringBoard.Status.ACTIVE, ScoringBoard.Status.DRAFT],
-            )
+            BoardCriterion.objects.filter(open_boards, group__board__network=network)
+            .distinct()
             .select_related("group__board")
             .order_by("group__board__name", "group__board__revision", "group__position", "position")
         )

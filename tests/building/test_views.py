@@ -802,6 +802,29 @@ class TestGuidelines:
         )
         assert "Dateityp „html“ ist nicht erlaubt." in text_of(bad)
 
+    def test_links_to_a_retired_board_version_survive_an_edit(self, actors, data):
+        g = data.guideline
+        old_k2 = criteria(data.board)["K2"]
+        g.criteria.add(old_k2)
+        draft = services.board_new_version(board=data.board)
+        services.board_activate(board=draft)  # version 1 is retired now
+        new_k2 = criteria(draft)["K2"]
+        client = actors.client(actors.expert)
+        form = text_of(client.get(u("guideline_edit", g.pk)))
+        assert f'value="{old_k2.pk}"' in form and "Testraster v1" in form
+        response = client.post(
+            u("guideline_edit", g.pk),
+            {
+                "title": g.title,
+                "body": "Neu gefasst",
+                "status": "published",
+                "criteria": [old_k2.pk, new_k2.pk],
+                "loaded_version": g.version,
+            },
+        )
+        assert response.status_code == 302
+        assert set(g.criteria.all()) == {old_k2, new_k2}
+
     def test_attachment_of_a_draft_is_hidden_from_members(self, actors, data, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path
         doc = services.document_store(
