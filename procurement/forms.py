@@ -269,12 +269,14 @@ class TenderForm(VersionedModelForm):
         super().__init__(*args, **kwargs)
         network_id = self.instance.membership.network_id
         self.fields["product_group"].queryset = ProductGroup.objects.filter(network_id=network_id)
+        offered = Q(
+            adoptions__membership=self.instance.membership,
+            adoptions__status__in=Adoption.AGREED_OR_LATER,
+        )
+        if self.instance.pk:  # what it applied stays, even if the agreement was withdrawn
+            offered |= Q(tenders=self.instance)
         self.fields["applied_criteria"].queryset = (
-            Criterion.objects.filter(
-                network_id=network_id,
-                adoptions__membership=self.instance.membership,
-                adoptions__status__in=Adoption.AGREED_OR_LATER,
-            )
+            Criterion.objects.filter(offered, network_id=network_id)
             .select_related("product_group")
             .distinct()
         )
@@ -329,9 +331,12 @@ class MilestoneForm(VersionedModelForm):
             self.fields["department"].queryset = Department.objects.filter(
                 municipality_id=membership.municipality_id
             )
+        offered = Q(is_current=True) & ~Q(status=Criterion.Status.RETIRED)
+        if self.instance.pk:  # links to older revisions stay (unticked they would be lost)
+            offered |= Q(milestones=self.instance)
         self.fields["criteria"].queryset = Criterion.objects.filter(
-            network_id=roadmap.network_id, is_current=True
-        ).exclude(status=Criterion.Status.RETIRED)
+            offered, network_id=roadmap.network_id
+        ).distinct()
         items = ActionItem.objects.filter(network_id=roadmap.network_id)
         if membership is not None:
             items = items.filter(Q(membership=membership) | Q(membership__isnull=True))

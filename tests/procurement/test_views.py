@@ -500,6 +500,23 @@ class TestTenders:
         assert "Jemand anderes hat diesen Eintrag gespeichert" in page
         assert Tender.objects.get().title == "Rahmenvertrag Monitore"
 
+    def test_applied_criterion_stays_after_the_agreement_is_withdrawn(self, actors, data):
+        data.tender.applied_criteria.add(data.criterion)
+        data.adoption.status = "declined"
+        data.adoption.save()
+        client = actors.client(actors.coordinator)
+        form = client.get(url("tender_edit", "luenen", data.tender.pk)).content.decode()
+        assert f'value="{data.criterion.pk}"' in form
+        payload = self.form(
+            data,
+            title="Rahmenvertrag Bildschirme 2",
+            applied_criteria=[data.criterion.pk],
+            loaded_version=data.tender.version,
+        )
+        response = client.post(url("tender_edit", "luenen", data.tender.pk), payload)
+        assert response.status_code == 302
+        assert list(data.tender.applied_criteria.all()) == [data.criterion]
+
     def test_criterion_not_agreed_by_member_cannot_be_applied(self, actors, data):
         response = actors.client(actors.staff).post(
             url("tender_create", "luenen"), self.form(data, applied_criteria=[data.criterion.pk])
@@ -580,6 +597,24 @@ class TestRoadmap:
             "title", flat=True
         )
         assert list(titles) == ["Projektteam benennen", "Vergabestelle schulen"]
+
+    def test_link_to_an_older_criterion_revision_survives_an_edit(self, actors, data):
+        from procurement import services
+
+        data.milestone.criteria.add(data.criterion)
+        services.criterion_revise(criterion=data.criterion, changes={"title": "Monitore v2"})
+        client = actors.client(actors.coordinator)
+        address = url("milestone_edit", "luenen", data.milestone.pk)
+        assert f'value="{data.criterion.pk}"' in client.get(address).content.decode()
+        payload = {
+            "position": 1,
+            "title": "Dienstanweisung beschließen",
+            "status": "planned",
+            "criteria": [data.criterion.pk],
+            "loaded_version": data.milestone.version,
+        }
+        assert client.post(address, payload).status_code == 302
+        assert list(data.milestone.criteria.all()) == [data.criterion]
 
     def test_milestone_links_action_item(self, actors, data):
         from tests.factories import ActionItemFactory
