@@ -17,6 +17,7 @@ from network.models import (
     Decision,
     Meeting,
     Membership,
+    Role,
     User,
 )
 from network.models.documents import ALLOWED_DOCUMENT_TYPES
@@ -25,9 +26,19 @@ DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def network_people(network):
-    """Everyone with a role in the network (owners of action items)."""
-    return User.objects.filter(roles__network=network).distinct().order_by("last_name", "email")
+def action_item_owners(network, current=None):
+    """Who may own an action item: the people of the network who may update it, i.e. the
+    moderation, experts, and coordinators and staff of members that have not left
+    (observers only read). The current owner stays selectable, so an old item still saves."""
+    Kind = Role.Kind
+    may_write = Q(roles__network=network, roles__kind__in=[Kind.MODERATOR, Kind.EXPERT]) | Q(
+        roles__network=network,
+        roles__kind__in=Role.MEMBER_KINDS,
+        roles__membership__in=Membership.objects.active(),
+    )
+    if current is not None:
+        may_write |= Q(pk=current)
+    return User.objects.filter(may_write).distinct().order_by("last_name", "email")
 
 
 class MeetingFilterForm(forms.Form):
@@ -203,7 +214,7 @@ class ActionItemForm(VersionedModelForm):
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = network_people(network)
+        self.fields["owner"].queryset = action_item_owners(network, self.instance.owner_id)
         self.fields["membership"].queryset = (
             Membership.objects.filter(network=network)
             .select_related("municipality")

@@ -359,6 +359,8 @@ class TestMinutesAndDecisions:
         page = client.get(url("action_item_create", held.pk, decision.pk)).content.decode()
         assert "Mindestkriterien IT" in page and str(actors.coordinator) in page
         assert str(actors.outsider) not in page
+        # Observers only read: they are not offered as owners (they could not update it).
+        assert str(actors.observer) not in page
         due = timezone.localdate() + timedelta(days=30)
         response = client.post(
             url("action_item_create", held.pk, decision.pk),
@@ -415,6 +417,34 @@ class TestMinutesAndDecisions:
         malformed = f"/n/knn/termine/{held.pk}/beschluesse/abc/aufgabe/"
         assert actors.client(actors.moderator).get(malformed).status_code == 404
         assert not ActionItem.objects.exists()
+
+    def test_owners_offered_are_those_who_may_update_the_item(self, actors, held):
+        from datetime import date
+
+        actors.herten.left_on = date(2024, 12, 31)
+        actors.herten.save()
+        decision = Decision.objects.create(meeting=held, text="Beschluss")
+        client = actors.client(actors.moderator)
+        page = client.get(url("action_item_create", held.pk, decision.pk)).content.decode()
+        owners = page[page.index('<select name="owner"') :]
+        owners = owners[: owners.index("</select>")]
+        for offered in (actors.moderator, actors.expert, actors.coordinator, actors.staff):
+            assert f'value="{offered.pk}"' in owners
+        for refused in (actors.observer, actors.other, actors.outsider):
+            assert f'value="{refused.pk}"' not in owners
+        data = {"title": "Aufgabe", "owner": actors.observer.pk, "status": "open"}
+        response = client.post(url("action_item_create", held.pk, decision.pk), data)
+        assert "keine gültige Auswahl" in response.content.decode()
+        assert not ActionItem.objects.exists()
+        # An item that already has such an owner still saves unchanged otherwise.
+        item = ActionItemFactory(network=actors.network, owner=actors.other, title="Alt")
+        response = client.post(
+            url("action_item_edit", item.pk),
+            {"title": "Alt, erledigt", "owner": actors.other.pk, "status": "done"},
+        )
+        assert response.status_code == 302
+        item.refresh_from_db()
+        assert (item.title, item.owner, item.status) == ("Alt, erledigt", actors.other, "done")
 
     def test_decision_permissions(self, actors, held):
         for who in (actors.coordinator, actors.observer):
