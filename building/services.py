@@ -148,17 +148,19 @@ def board_activate(*, board: ScoringBoard) -> ScoringBoard:
 @transaction.atomic
 def board_new_version(*, board: ScoringBoard) -> ScoringBoard:
     """The draft that changes a frozen board: a copy of its groups, criteria, levels and
-    guideline links as the next revision. An existing draft of the series is returned."""
+    guideline links as the next revision. An existing draft of the series is returned.
+    Asked on an older version, it copies the series' latest one: starting from the old
+    version would silently drop the changes made since."""
     existing = ScoringBoard.objects.filter(
         series=board.series, status=ScoringBoard.Status.DRAFT
     ).first()
     if existing:
         return existing
-    latest = ScoringBoard.objects.filter(series=board.series).order_by("-revision").first().revision
+    board = ScoringBoard.objects.filter(series=board.series).order_by("-revision").first()
     draft = ScoringBoard.objects.create(
         network=board.network,
         series=board.series,
-        revision=latest + 1,
+        revision=board.revision + 1,
         name=board.name,
         description=board.description,
     )

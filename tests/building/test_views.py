@@ -542,6 +542,19 @@ class TestBoards:
         text = text_of(actors.client(actors.moderator).get(u("board_detail", draft.pk)))
         assert "Leitlinie Wärme" in text
 
+    def test_new_version_from_a_retired_one_starts_from_the_latest(self, actors, data):
+        v2 = services.board_new_version(board=data.board)
+        v2.groups.filter(code="K").update(weight_pct=30)
+        v2.groups.filter(code="W").update(weight_pct=70)
+        services.board_activate(board=v2)
+        client = actors.client(actors.moderator)
+        client.post(u("board_new_version", data.board.pk))  # clicked on the retired v1
+        v3 = ScoringBoard.objects.get(series=data.board.series, revision=3)
+        assert dict(v3.groups.values_list("code", "weight_pct")) == {
+            "K": Decimal("30"),
+            "W": Decimal("70"),
+        }
+
     def test_frozen_board_cannot_be_edited(self, actors, data):
         client = actors.client(actors.moderator)
         board = data.board
