@@ -78,6 +78,14 @@ def _assessment(access, pk):
     )
 
 
+def _number(text: str) -> int | None:
+    """A positive id or revision from a form or query string; None for anything else
+    ("abc", "²", a number too large for the database), never an exception."""
+    if text.isascii() and text.isdigit() and 0 < int(text) < 2**63:
+        return int(text)
+    return None
+
+
 def _ctx(access, **extra):
     return {"access": access, "network": access.network, **extra}
 
@@ -534,8 +542,8 @@ def assessment_create(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     project = _project(access, pk)
     access.require(access.can_edit_membership(project.membership))
-    board_id = request.POST.get("board", "")
-    if not board_id.isdigit():
+    board_id = _number(request.POST.get("board", ""))
+    if board_id is None:
         messages.error(request, _("Bitte ein aktives Raster auswählen."))
         return redirect("building:project_detail", network_slug, project.pk)
     board = access.get(ScoringBoard.objects.filter(network=access.network), pk=board_id)
@@ -725,9 +733,9 @@ def guideline_detail(request, network_slug, pk):
         .only("history_id", "revision", "history_date", "history_user", "status", "body", "title")
     )
     shown = guideline
-    wanted = request.GET.get("fassung")
-    if wanted and wanted.isdigit() and int(wanted) != guideline.revision:
-        shown = next((r for r in revisions if r.revision == int(wanted)), None)
+    wanted = _number(request.GET.get("fassung", ""))
+    if wanted is not None and wanted != guideline.revision:
+        shown = next((r for r in revisions if r.revision == wanted), None)
         if shown is None:
             raise Http404
     seen, versions = set(), []

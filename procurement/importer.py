@@ -148,7 +148,8 @@ def parse(raw: bytes | str) -> list[Row]:
             )
         cpv = entry["relevantCpvCodes"] or []
         if not isinstance(cpv, list) or not all(
-            isinstance(code, str) and len(code) == 8 and code.isdigit() for code in cpv
+            isinstance(code, str) and len(code) == 8 and code.isascii() and code.isdigit()
+            for code in cpv
         ):
             entry_problems.append(_("CPV-Codes müssen achtstellige Ziffernfolgen sein."))
         if entry["category"] is not None and not isinstance(entry["category"], str):

@@ -655,7 +655,9 @@ def tender_list(request, network_slug, municipality_slug):
         .order_by("-published_on", "title", "pk")
     )
     year = request.GET.get("jahr", "")
-    if year.isdigit():
+    if not (year.isascii() and year.isdigit() and 1 <= int(year) <= 9999):
+        year = ""  # a year the calendar does not have is ignored, not a server error
+    if year:
         tenders = tenders.filter(published_on__year=int(year))
     shares = stats.shares_for([membership.pk])
     years = sorted({y for (_m, y) in shares if y is not None})
@@ -667,7 +669,7 @@ def tender_list(request, network_slug, municipality_slug):
             access,
             membership=membership,
             page_obj=page,
-            query=f"jahr={year}" if year.isdigit() else "",
+            query=f"jahr={year}" if year else "",
             year_shares=[(y, shares[(membership.pk, y)]) for y in years],
             total_share=shares.get((membership.pk, None)),
             can_edit=access.can_edit_membership(membership),

@@ -735,8 +735,9 @@ class TestAssessments:
         response = client.post(u("assessment_create", p.pk), {"board": draft.pk}, follow=True)
         assert "ist nicht aktiv. Bitte ein aktives Raster auswählen." in text_of(response)
         assert client.post(u("assessment_create", p.pk), {"board": 999999}).status_code == 404
-        response = client.post(u("assessment_create", p.pk), {"board": "abc"}, follow=True)
-        assert "Bitte ein aktives Raster auswählen." in text_of(response)
+        for bad in ("abc", "²", "99999999999999999999"):
+            response = client.post(u("assessment_create", p.pk), {"board": bad}, follow=True)
+            assert "Bitte ein aktives Raster auswählen." in text_of(response), bad
         assert not Assessment.objects.filter(project=p).exists()
         response = client.post(u("assessment_create", p.pk), {"board": data.board.pk})
         a = Assessment.objects.get(project=p)
@@ -794,6 +795,9 @@ class TestGuidelines:
         old = text_of(client.get(u("guideline_detail", g.pk) + "?fassung=1"))
         assert "Erste Fassung" in old and "ältere Fassung 1" in old
         assert client.get(u("guideline_detail", g.pk) + "?fassung=9").status_code == 404
+        for odd in ("²", "abc", "99999999999999999999"):  # not a revision: the current one
+            odd_page = client.get(u("guideline_detail", g.pk), {"fassung": odd})
+            assert "Zweite Fassung" in text_of(odd_page), odd
         client.post(
             u("guideline_attach", g.pk),
             {"title": "Merkblatt", "file": SimpleUploadedFile("merkblatt.pdf", b"%PDF")},

@@ -124,6 +124,7 @@ def test_other_network_is_not_touched(actors):
         (raw(entry(ambitionLevel="Extreme")), "unbekanntes Anspruchsniveau „Extreme“"),
         (raw(entry(environmentalImpactType="noise")), "unbekannte Umweltwirkung „noise“"),
         (raw(entry(relevantCpvCodes=["3020"])), "CPV-Codes müssen achtstellige"),
+        (raw(entry(relevantCpvCodes=["３０２０００００"])), "CPV-Codes müssen achtstellige"),
         (raw(entry(id="")), "„id“ ist leer"),
         (raw(entry(), entry(ambitionLevel="Both")), "Eintrag 2 (TS1): doppelt mit Eintrag 1"),
     ],

@@ -500,6 +500,14 @@ class TestTenders:
         assert "Jemand anderes hat diesen Eintrag gespeichert" in page
         assert Tender.objects.get().title == "Rahmenvertrag Monitore"
 
+    def test_year_filter_ignores_years_the_calendar_does_not_have(self, actors, data):
+        client = actors.client(actors.other)
+        for year in ("99999", "0", "²", "abc"):
+            page = client.get(url("tender_list", "luenen"), {"jahr": year}).content.decode()
+            assert "Rahmenvertrag Bildschirme" in page, year  # unfiltered
+        page = client.get(url("tender_list", "luenen"), {"jahr": "2024"}).content.decode()
+        assert "Rahmenvertrag Bildschirme" not in page
+
     def test_applied_criterion_stays_after_the_agreement_is_withdrawn(self, actors, data):
         data.tender.applied_criteria.add(data.criterion)
         data.adoption.status = "declined"
