@@ -3,9 +3,10 @@
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractYear
 
-from .figures import TenderFacts, progress_pct, tender_shares
+from .figures import Share, TenderFacts, progress_pct
 from .models import Adoption, Milestone, Tender
 
 AGREED = list(Adoption.AGREED_OR_LATER)
@@ -53,8 +54,64 @@ def tender_facts(membership_ids, start=None, end=None) -> list[TenderFacts]:
     ]
 
 
-def shares_for(membership_ids, start=None, end=None):
-    return tender_shares(tender_facts(membership_ids, start, end))
+def _tenders(membership_ids, start=None, end=None):
+    tenders = Tender.objects.filter(membership_id__in=membership_ids)
+    if start:
+        tenders = tenders.filter(published_on__gte=start)
+    if end:
+        tenders = tenders.filter(published_on__lte=end)
+    return tenders
+
+
+def _per_membership_and_year(tenders) -> dict:
+    rows = (
+        tenders.order_by()
+        .values("membership_id", year=ExtractYear("published_on"))
+        .annotate(n=Count("pk"), value=Sum("estimated_value"))
+    )
+    return {(r["membership_id"], r["year"]): (r["n"], r["value"]) for r in rows}
+
+
+def shares_for(membership_ids, start=None, end=None) -> dict:
+    """`figures.tender_shares` computed by the database, with the same keys and `Share`s.
+
+    Three queries, each counting and summing tenders by membership and year: all of them
+    (for the keys: a year with only tenders of product groups without agreed criteria still
+    has its share, with no relevant tenders), the relevant ones (the member agreed at least
+    one criterion of the tender's product group) and those missing at least one of these
+    criteria (relevant by definition, so compliant = relevant - missing). The conditions
+    are EXISTS in WHERE, which PostgreSQL turns into (anti) semi-joins on the unique index
+    of adoptions (membership, criterion) and of applied criteria (tender, criterion).
+    tests/procurement/test_stats_sql.py holds it against the pure function.
+    """
+    required = Adoption.objects.filter(
+        membership=OuterRef("membership"),
+        criterion__product_group=OuterRef("product_group"),
+        status__in=AGREED,
+    )
+    missing = required.exclude(
+        Exists(
+            Tender.applied_criteria.through.objects.filter(
+                tender=OuterRef(OuterRef("pk")), criterion=OuterRef("criterion")
+            )
+        )
+    )
+    tenders = _tenders(membership_ids, start, end)
+    every = _per_membership_and_year(tenders)
+    relevant = _per_membership_and_year(tenders.filter(Exists(required)))
+    incomplete = _per_membership_and_year(tenders.filter(Exists(missing)))
+    nothing = (0, Decimal(0))
+    totals = defaultdict(lambda: [0, 0, Decimal(0), Decimal(0)])
+    for membership_id, year in every:
+        n, value = relevant.get((membership_id, year), nothing)
+        short, short_value = incomplete.get((membership_id, year), nothing)
+        for key in ((membership_id, year), (membership_id, None), (None, year), (None, None)):
+            total = totals[key]
+            total[0] += n
+            total[1] += n - short
+            total[2] += value
+            total[3] += value - short_value
+    return {key: Share(*total) for key, total in totals.items()}
 
 
 def adoption_counts(membership_ids) -> dict[int, dict]:
