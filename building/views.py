@@ -293,6 +293,10 @@ def settings_edit(request, network_slug):
 # --- comparison ------------------------------------------------------------------------------
 
 
+# Rows of each ranking on one page of the comparison (1,500 projects in a 60-member network).
+COMPARISON_PAGE_SIZE = 50
+
+
 @login_required
 def comparison(request, network_slug):
     access = get_access(request.user, network_slug)
@@ -321,10 +325,25 @@ def comparison(request, network_slug):
             avoided = reference.result.tonnes_co2 - best.result.tonnes_co2
             by_cost.append((project, best, reference, avoided))
     by_cost.sort(key=lambda item: item[1].per_tonne)
+    # Both rankings cover every project (a rank does not depend on the page), but only
+    # COMPARISON_PAGE_SIZE rows of each are rendered; one page number pages both tables.
+    longest = max(len(by_total), len(by_cost))
+    page = Paginator(range(longest), COMPARISON_PAGE_SIZE).get_page(request.GET.get("page"))
+    first = max(page.start_index() - 1, 0)
+    last = first + COMPARISON_PAGE_SIZE
     return render(
         request,
         "building/comparison.html",
-        _ctx(access, by_total=by_total, by_cost=by_cost, settings_obj=settings_obj),
+        _ctx(
+            access,
+            by_total=by_total[first:last],
+            by_cost=by_cost[first:last],
+            total_count=len(by_total),
+            cost_count=len(by_cost),
+            rank_offset=first,
+            page_obj=page,
+            settings_obj=settings_obj,
+        ),
     )
 
 

@@ -1,9 +1,11 @@
 """Lists, the comparison and the result pages cost a fixed number of queries."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
-from building import services
+from building import services, views
 from building.models import BoardCriterion
 from tests.building.factories import GuidelineFactory, ProjectFactory, gas_and_heat_pump
 from tests.factories import MembershipFactory
@@ -53,6 +55,41 @@ def test_comparison(actors, data, n, django_assert_max_num_queries):
         response = client.get(u("comparison"))
     text = response.content.decode()
     assert text.count("Schule ") >= 2 * n  # in both rankings
+
+
+RANK_ROW = re.compile(r'<tr><td>(\d+)</td><th scope="row"><a href="[^"]*">([^<]+)</a>')
+
+
+def rankings(text):
+    by_total, by_cost = text.split("Rangfolge nach CO₂-Vermeidungskosten")
+    return RANK_ROW.findall(by_total), RANK_ROW.findall(by_cost)
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_comparison_pages_keep_the_ranking(
+    actors, data, n, monkeypatch, django_assert_max_num_queries
+):
+    """Paged by 5, the pages together show both rankings of the unpaged page, ranks running
+    on across pages, each page at the same query count."""
+    grow(actors, data, n)
+    client = actors.client(actors.moderator)
+    whole = rankings(client.get(u("comparison")).content.decode())
+    assert len(whole[0]) >= n and len(whole[1]) >= n
+    monkeypatch.setattr(views, "COMPARISON_PAGE_SIZE", 5)
+    paged = ([], [])
+    pages = -(-max(map(len, whole)) // 5)
+    for number in range(1, pages + 1):
+        with django_assert_max_num_queries(12):
+            response = client.get(u("comparison"), {"page": number})
+        text = response.content.decode()
+        by_total, by_cost = rankings(text)
+        assert len(by_total) <= 5 and len(by_cost) <= 5
+        paged[0].extend(by_total)
+        paged[1].extend(by_cost)
+        if pages > 1:
+            assert f"Seite {number} von {pages}" in text
+    assert paged[0] == whole[0] and paged[1] == whole[1]
+    assert [int(rank) for rank, _name in paged[0]] == list(range(1, len(whole[0]) + 1))
 
 
 @pytest.mark.parametrize("n", SIZES)
