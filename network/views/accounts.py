@@ -14,11 +14,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from network.forms.accounts import InvitationAcceptForm, ProfileForm
 from network.models import Role, User
 from network.services import people as services
-
-
-def _posted(request):
-    """The POST data of a POST request (even an empty one), else None: an unbound form."""
-    return request.POST if request.method == "POST" else None
+from network.views.common import posted
 
 
 def _calendar_links(roles):
@@ -37,7 +33,7 @@ def profile(request):
         .select_related("network", "membership__municipality", "department")
         .order_by("network__name", "kind")
     )
-    form = ProfileForm(_posted(request), instance=request.user)
+    form = ProfileForm(posted(request), instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Ihre Angaben wurden gespeichert."))
@@ -52,7 +48,7 @@ def profile(request):
 @sensitive_post_parameters()
 @login_required
 def password_change(request):
-    form = PasswordChangeForm(request.user, _posted(request))
+    form = PasswordChangeForm(request.user, posted(request))
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)  # stay logged in with the new password
@@ -82,7 +78,7 @@ def invitation_accept(request, token):
     form = None
     if existing is None:
         form = InvitationAcceptForm(
-            _posted(request),
+            posted(request),
             email=invitation.email,
             initial={"first_name": invitation.first_name, "last_name": invitation.last_name},
         )

@@ -35,17 +35,13 @@ from network.models import (
     Role,
 )
 from network.services import meetings as services
+from network.views.common import posted
 from network.views.history import keep_conflict_version, render_history
 
 PAST_PAGE_SIZE = 20
 
 
 # --- lookups, always scoped by the network ------------------------------------------------
-
-
-def _post(request):
-    """The submitted data of a POST (even an empty one), None for a GET."""
-    return request.POST if request.method == "POST" else None
 
 
 def _meeting(access, pk, queryset=None):
@@ -185,7 +181,7 @@ def meeting_create(request, network_slug):
     access = get_access(request.user, network_slug)
     access.require(access.can_manage_network())
     meeting = Meeting(network=access.network)
-    form = MeetingForm(_post(request), instance=meeting, network=access.network)
+    form = MeetingForm(posted(request), instance=meeting, network=access.network)
     if request.method == "POST" and form.is_valid():
         meeting = form.save_checked()
         messages.success(request, _("Der Termin wurde angelegt."))
@@ -202,7 +198,7 @@ def meeting_edit(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     meeting = _meeting(access, pk)
     access.require(access.can_manage_network())
-    form = MeetingForm(_post(request), instance=meeting, network=access.network)
+    form = MeetingForm(posted(request), instance=meeting, network=access.network)
     if request.method == "POST" and form.is_valid():
         if form.save_checked():
             messages.success(request, _("Der Termin wurde gespeichert."))
@@ -246,7 +242,7 @@ def agenda_item_create(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     meeting = _meeting(access, pk)
     access.require(access.can_manage_network())
-    form = AgendaItemForm(_post(request), instance=AgendaItem(meeting=meeting))
+    form = AgendaItemForm(posted(request), instance=AgendaItem(meeting=meeting))
     if request.method == "POST" and form.is_valid():
         services.agenda_item_add(meeting=meeting, item=form.save(commit=False))
         messages.success(request, _("Der Tagesordnungspunkt wurde hinzugefügt."))
@@ -268,7 +264,7 @@ def agenda_item_edit(request, network_slug, pk, item_pk):
     meeting = _meeting(access, pk)
     item = _agenda_item(access, meeting, item_pk)
     access.require(access.can_manage_network())
-    form = AgendaItemForm(_post(request), instance=item)
+    form = AgendaItemForm(posted(request), instance=item)
     if request.method == "POST" and form.is_valid():
         if form.save_checked():
             messages.success(request, _("Der Tagesordnungspunkt wurde gespeichert."))
@@ -367,7 +363,7 @@ def attendance_record(request, network_slug, pk):
     attendances = meeting.attendances.select_related("user", "membership__municipality").order_by(
         "membership__municipality__name", "user__last_name", "user__email"
     )
-    form = AttendanceForm(_post(request), attendances=attendances, meeting=meeting)
+    form = AttendanceForm(posted(request), attendances=attendances, meeting=meeting)
     if request.method == "POST" and form.is_valid():
         try:
             services.attendance_record(
@@ -393,7 +389,7 @@ def minutes_edit(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     meeting = _meeting(access, pk)
     access.require(access.can_edit_meeting_content())
-    form = MinutesForm(_post(request), instance=meeting)
+    form = MinutesForm(posted(request), instance=meeting)
     if request.method == "POST" and form.is_valid():
         if form.save_checked():
             messages.success(request, _("Das Protokoll wurde gespeichert."))
@@ -411,7 +407,7 @@ def decision_create(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     meeting = _meeting(access, pk)
     access.require(access.can_edit_meeting_content())
-    form = DecisionForm(_post(request), instance=Decision(meeting=meeting))
+    form = DecisionForm(posted(request), instance=Decision(meeting=meeting))
     if request.method == "POST" and form.is_valid():
         form.save_checked()
         messages.success(request, _("Der Beschluss wurde festgehalten."))
@@ -430,7 +426,7 @@ def action_item_create(request, network_slug, pk, decision_pk):
     decision = access.get(Decision.objects.filter(meeting=meeting), pk=decision_pk)
     access.require(access.can_edit_meeting_content())
     item = ActionItem(network=access.network, decision=decision)
-    form = ActionItemForm(_post(request), instance=item, network=access.network)
+    form = ActionItemForm(posted(request), instance=item, network=access.network)
     if request.method == "POST" and form.is_valid():
         form.save_checked()
         messages.success(request, _("Die Aufgabe wurde angelegt."))
@@ -499,7 +495,7 @@ def action_item_edit(request, network_slug, item_pk):
     access = get_access(request.user, network_slug)
     item = access.get(_action_items(access.network), pk=item_pk)
     access.require(_may_edit_action_item(access, item))
-    form = ActionItemForm(_post(request), instance=item, network=access.network)
+    form = ActionItemForm(posted(request), instance=item, network=access.network)
     if request.method == "POST" and form.is_valid():
         if form.save_checked():
             messages.success(request, _("Die Aufgabe wurde gespeichert."))

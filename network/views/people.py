@@ -21,15 +21,11 @@ from network.forms.people import (
 )
 from network.models import Department, Invitation, Membership, Role
 from network.services import people as services
+from network.views.common import posted
 from network.views.history import keep_conflict_version, render_history
 
 Kind = Role.Kind
 PEOPLE_PER_PAGE = 50
-
-
-def _posted(request):
-    """The POST data of a POST request (even an empty one), else None: an unbound form."""
-    return request.POST if request.method == "POST" else None
 
 
 def _invitable(access):
@@ -126,7 +122,7 @@ def role_department(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     role = access.get(_roles(access.network).filter(kind=Kind.STAFF), pk=pk)
     access.require(access.can_manage_people(role.membership))
-    form = RoleDepartmentForm(_posted(request), instance=role)
+    form = RoleDepartmentForm(posted(request), instance=role)
     if request.method == "POST" and form.is_valid():
         if form.save_checked():
             messages.success(request, _("Der Fachbereich wurde gespeichert."))
@@ -157,7 +153,7 @@ def invitation_list(request, network_slug):
         chosen = memberships.filter(municipality__slug=request.GET["kommune"]).first()
         initial["membership"] = chosen
     form = InvitationForm(
-        _posted(request),
+        posted(request),
         initial=initial,
         network=access.network,
         memberships=memberships,
@@ -237,7 +233,7 @@ def invitation_revoke(request, network_slug, pk):
 def member_add(request, network_slug):
     access = get_access(request.user, network_slug)
     access.require(access.can_manage_network())
-    form = MemberAddForm(_posted(request), network=access.network)
+    form = MemberAddForm(posted(request), network=access.network)
     if request.method == "POST" and form.is_valid():
         existing = form.cleaned_data.get("existing")
         membership = services.membership_add(
@@ -268,7 +264,7 @@ def membership_edit(request, network_slug, municipality_slug):
     access = get_access(request.user, network_slug)
     membership = access.membership(municipality_slug)
     access.require(access.can_manage_network())
-    form = MembershipForm(_posted(request), instance=membership)
+    form = MembershipForm(posted(request), instance=membership)
     if request.method == "POST" and form.is_valid():
         if form.save_checked():
             messages.success(request, _("Die Mitgliedschaft wurde gespeichert."))
@@ -344,7 +340,7 @@ def membership_manage(request, network_slug, municipality_slug):
 @login_required
 def department_create(request, network_slug, municipality_slug):
     access, membership = _managed_membership(request, network_slug, municipality_slug)
-    form = DepartmentForm(_posted(request), municipality=membership.municipality)
+    form = DepartmentForm(posted(request), municipality=membership.municipality)
     if request.method == "POST" and form.is_valid():
         department = form.save()
         messages.success(
@@ -367,7 +363,7 @@ def department_edit(request, network_slug, municipality_slug, pk):
     access, membership = _managed_membership(request, network_slug, municipality_slug)
     department = access.get(Department.objects.filter(municipality=membership.municipality), pk=pk)
     form = DepartmentForm(
-        _posted(request), instance=department, municipality=membership.municipality
+        posted(request), instance=department, municipality=membership.municipality
     )
     if request.method == "POST" and form.is_valid():
         if form.save_checked():
