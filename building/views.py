@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -280,9 +280,23 @@ def settings_edit(request, network_slug):
     if request.method == "POST":
         access.require(access.can_manage_network())
     form = SettingsForm(request.POST or None, instance=settings_obj)
-    if request.method == "POST" and form.is_valid() and form.save_checked() is not None:
-        messages.success(request, _("Die Einstellungen wurden gespeichert."))
-        return redirect("building:settings", network_slug)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                saved = form.save_checked()
+        except IntegrityError:
+            # Two first saves in the same instant: the other one created the settings.
+            form.add_error(
+                None,
+                _(
+                    "Die Einstellungen wurden gerade von jemand anderem angelegt. Bitte laden "
+                    "Sie die Seite neu und prüfen Sie die Werte."
+                ),
+            )
+            saved = None
+        if saved is not None:
+            messages.success(request, _("Die Einstellungen wurden gespeichert."))
+            return redirect("building:settings", network_slug)
     return render(
         request,
         "building/settings.html",

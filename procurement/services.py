@@ -4,7 +4,7 @@ new criterion revisions, roadmaps from the template."""
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -257,6 +257,14 @@ def roadmap_for(*, membership) -> Roadmap:
     roadmap = Roadmap.objects.filter(membership=membership).first()
     if roadmap:
         return roadmap
+    try:
+        return _roadmap_from_template(membership)
+    except IntegrityError:
+        # Someone else created it in the same instant: theirs is the member's roadmap.
+        return Roadmap.objects.get(membership=membership)
+
+
+def _roadmap_from_template(membership) -> Roadmap:
     with transaction.atomic():
         roadmap = Roadmap.objects.create(network_id=membership.network_id, membership=membership)
         template = Roadmap.objects.filter(
