@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from network.access import get_access
 from network.concurrency import EditConflict
 from network.models import Document, Membership
+from network.views.common import page_context
 
 from . import presentation, services
 from .filters import ProjectFilter
@@ -86,10 +87,6 @@ def _number(text: str) -> int | None:
     return None
 
 
-def _ctx(access, **extra):
-    return {"access": access, "network": access.network, **extra}
-
-
 def _editable_memberships(access):
     members = Membership.objects.filter(network=access.network).select_related(
         "municipality", "network"
@@ -111,7 +108,7 @@ def project_list(request, network_slug):
     return render(
         request,
         "building/project_list.html",
-        _ctx(
+        page_context(
             access,
             filter=filterset,
             page_obj=page,
@@ -137,7 +134,9 @@ def project_create(request, network_slug):
             services.project_refresh(project=project)
         messages.success(request, _("Das Bauvorhaben wurde angelegt."))
         return redirect("building:project_detail", network_slug, project.pk)
-    return render(request, "building/project_form.html", _ctx(access, form=form, project=None))
+    return render(
+        request, "building/project_form.html", page_context(access, form=form, project=None)
+    )
 
 
 @login_required
@@ -161,7 +160,7 @@ def project_detail(request, network_slug, pk):
     return render(
         request,
         "building/project_detail.html",
-        _ctx(
+        page_context(
             access,
             project=project,
             legal_results=project.legal_results(),
@@ -191,7 +190,9 @@ def project_edit(request, network_slug, pk):
         if saved is not None:
             messages.success(request, _("Das Bauvorhaben wurde gespeichert."))
             return redirect("building:project_detail", network_slug, project.pk)
-    return render(request, "building/project_form.html", _ctx(access, form=form, project=project))
+    return render(
+        request, "building/project_form.html", page_context(access, form=form, project=project)
+    )
 
 
 # --- economics --------------------------------------------------------------------------------
@@ -208,7 +209,7 @@ def project_economics(request, network_slug, pk):
     return render(
         request,
         "building/economics.html",
-        _ctx(
+        page_context(
             access,
             project=project,
             table=table,
@@ -243,7 +244,7 @@ def _variant_form(request, access, project, variant):
     return render(
         request,
         "building/variant_form.html",
-        _ctx(access, project=project, variant=variant, form=form, formset=formset),
+        page_context(access, project=project, variant=variant, form=form, formset=formset),
     )
 
 
@@ -300,7 +301,7 @@ def settings_edit(request, network_slug):
     return render(
         request,
         "building/settings.html",
-        _ctx(access, form=form, can_edit=access.can_manage_network()),
+        page_context(access, form=form, can_edit=access.can_manage_network()),
     )
 
 
@@ -348,7 +349,7 @@ def comparison(request, network_slug):
     return render(
         request,
         "building/comparison.html",
-        _ctx(
+        page_context(
             access,
             by_total=by_total[first:last],
             by_cost=by_cost[first:last],
@@ -375,7 +376,9 @@ def board_list(request, network_slug):
     return render(
         request,
         "building/board_list.html",
-        _ctx(access, boards=boards, form=BoardCreateForm(), can_manage=access.can_manage_network()),
+        page_context(
+            access, boards=boards, form=BoardCreateForm(), can_manage=access.can_manage_network()
+        ),
     )
 
 
@@ -392,7 +395,7 @@ def board_create(request, network_slug):
         )
         messages.success(request, _("Der Entwurf des Rasters wurde angelegt."))
         return redirect("building:board_detail", network_slug, board.pk)
-    return render(request, "building/board_create.html", _ctx(access, form=form))
+    return render(request, "building/board_create.html", page_context(access, form=form))
 
 
 @login_required
@@ -406,7 +409,7 @@ def board_detail(request, network_slug, pk):
     return render(
         request,
         "building/board_detail.html",
-        _ctx(
+        page_context(
             access,
             board=board,
             groups=groups,
@@ -445,7 +448,7 @@ def board_edit(request, network_slug, pk):
     return render(
         request,
         "building/board_part_form.html",
-        _ctx(access, board=board, form=form, heading=_("Raster bearbeiten")),
+        page_context(access, board=board, form=form, heading=_("Raster bearbeiten")),
     )
 
 
@@ -456,7 +459,7 @@ def _board_part(request, access, board, form, heading, obj=None):
     return render(
         request,
         "building/board_part_form.html",
-        _ctx(access, board=board, form=form, heading=heading, obj=obj),
+        page_context(access, board=board, form=form, heading=heading, obj=obj),
     )
 
 
@@ -612,7 +615,7 @@ def assessment_detail(request, network_slug, pk):
     return render(
         request,
         "building/assessment_detail.html",
-        _ctx(
+        page_context(
             access,
             assessment=assessment,
             project=assessment.project,
@@ -677,7 +680,7 @@ def assessment_score(request, network_slug, pk):
     return render(
         request,
         "building/assessment_score.html",
-        _ctx(
+        page_context(
             access,
             assessment=assessment,
             project=assessment.project,
@@ -748,7 +751,7 @@ def guideline_list(request, network_slug):
     return render(
         request,
         "building/guideline_list.html",
-        _ctx(access, guidelines=guidelines, can_edit=access.can_edit_meeting_content()),
+        page_context(access, guidelines=guidelines, can_edit=access.can_edit_meeting_content()),
     )
 
 
@@ -779,7 +782,7 @@ def guideline_detail(request, network_slug, pk):
     return render(
         request,
         "building/guideline_detail.html",
-        _ctx(
+        page_context(
             access,
             guideline=guideline,
             shown=shown,
@@ -807,7 +810,7 @@ def guideline_form(request, network_slug, pk=None):
     return render(
         request,
         "building/guideline_form.html",
-        _ctx(access, form=form, guideline=guideline if pk else None),
+        page_context(access, form=form, guideline=guideline if pk else None),
     )
 
 

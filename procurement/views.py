@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from network.access import get_access
 from network.models import Membership
+from network.views.common import page_context
 
 from . import access as scoped
 from . import services, stats
@@ -57,10 +58,6 @@ DOCUMENTS_FILE = Path(__file__).resolve().parent / "data" / "eu-gpp-criteria-doc
 def _documents():
     """CPV codes of the EU GPP documents."""
     return load_documents(DOCUMENTS_FILE)
-
-
-def _ctx(access, **extra):
-    return {"access": access, "network": access.network, **extra}
 
 
 # Excel runs a cell that starts with one of these as a formula (CSV injection, OWASP);
@@ -102,7 +99,7 @@ def index(request, network_slug):
     return render(
         request,
         "procurement/index.html",
-        _ctx(
+        page_context(
             access,
             memberships=memberships,
             own_ids=access.own_membership_ids,
@@ -126,7 +123,7 @@ def criterion_list(request, network_slug):
     return render(
         request,
         "procurement/criterion_list.html",
-        _ctx(
+        page_context(
             access,
             filter=filterset,
             page_obj=page,
@@ -154,7 +151,7 @@ def criterion_detail(request, network_slug, pk):
     return render(
         request,
         "procurement/criterion_detail.html",
-        _ctx(
+        page_context(
             access,
             criterion=criterion,
             revisions=revisions,
@@ -203,7 +200,9 @@ def criterion_edit(request, network_slug, pk=None):
                 messages.success(request, _("Kriterium gespeichert."))
                 return redirect("procurement:criterion_detail", network_slug, saved.pk)
     return render(
-        request, "procurement/criterion_form.html", _ctx(access, form=form, criterion=criterion)
+        request,
+        "procurement/criterion_form.html",
+        page_context(access, form=form, criterion=criterion),
     )
 
 
@@ -240,7 +239,7 @@ def product_group_edit(request, network_slug, pk=None):
         messages.success(request, _("Warengruppe gespeichert."))
         return redirect("procurement:criterion_list", network_slug)
     return render(
-        request, "procurement/product_group_form.html", _ctx(access, form=form, group=group)
+        request, "procurement/product_group_form.html", page_context(access, form=form, group=group)
     )
 
 
@@ -260,7 +259,7 @@ def import_upload(request, network_slug):
     return render(
         request,
         "procurement/import.html",
-        _ctx(access, form=form, summary=summary, problems=problems),
+        page_context(access, form=form, summary=summary, problems=problems),
     )
 
 
@@ -313,7 +312,7 @@ def adoption_matrix(request, network_slug, municipality_slug):
     return render(
         request,
         "procurement/adoption_matrix.html",
-        _ctx(
+        page_context(
             access,
             membership=membership,
             groups=dict(groups),
@@ -410,7 +409,7 @@ def adoption_detail(request, network_slug, municipality_slug, pk):
     return render(
         request,
         "procurement/adoption_detail.html",
-        _ctx(
+        page_context(
             access,
             membership=membership,
             adoption=adoption,
@@ -514,7 +513,7 @@ def approval_inbox(request, network_slug):
     return render(
         request,
         "procurement/approval_inbox.html",
-        _ctx(access, approvals=page, page_obj=page, form=DecisionForm()),
+        page_context(access, approvals=page, page_obj=page, form=DecisionForm()),
     )
 
 
@@ -630,7 +629,7 @@ def network_matrix(request, network_slug):
     return render(
         request,
         "procurement/network_matrix.html",
-        _ctx(
+        page_context(
             access,
             groups=groups,
             rows=rows,
@@ -665,7 +664,7 @@ def tender_list(request, network_slug, municipality_slug):
     return render(
         request,
         "procurement/tender_list.html",
-        _ctx(
+        page_context(
             access,
             membership=membership,
             page_obj=page,
@@ -692,7 +691,7 @@ def tender_edit(request, network_slug, municipality_slug, pk=None):
     return render(
         request,
         "procurement/tender_form.html",
-        _ctx(access, form=form, membership=membership, tender=tender if pk else None),
+        page_context(access, form=form, membership=membership, tender=tender if pk else None),
     )
 
 
@@ -804,7 +803,7 @@ def roadmap(request, network_slug, municipality_slug=None):
     return render(
         request,
         "procurement/roadmap.html",
-        _ctx(
+        page_context(
             access,
             membership=membership,
             roadmap=road,
@@ -860,5 +859,5 @@ def milestone_edit(request, network_slug, municipality_slug=None, pk=None):
     return render(
         request,
         "procurement/milestone_form.html",
-        _ctx(access, form=form, membership=membership, milestone=milestone if pk else None),
+        page_context(access, form=form, membership=membership, milestone=milestone if pk else None),
     )

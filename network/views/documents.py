@@ -16,6 +16,7 @@ from network.access import get_access
 from network.forms.meetings import DocumentForm
 from network.models import Document, Meeting
 from network.services import meetings as services
+from network.views.common import page_context
 
 
 def _post(request):
@@ -60,7 +61,7 @@ def document_upload(request, network_slug, pk):
     return render(
         request,
         "network/documents/document_form.html",
-        {"access": access, "network": access.network, "form": form, "meeting": meeting},
+        page_context(access, form=form, meeting=meeting),
         status=400 if request.method == "POST" else 200,
     )
 

@@ -35,7 +35,7 @@ from network.models import (
     Role,
 )
 from network.services import meetings as services
-from network.views.common import posted
+from network.views.common import page_context, posted
 from network.views.history import keep_conflict_version, render_history
 
 PAST_PAGE_SIZE = 20
@@ -189,7 +189,7 @@ def meeting_create(request, network_slug):
     return render(
         request,
         "network/meetings/meeting_form.html",
-        {"access": access, "network": access.network, "form": form, "meeting": None},
+        page_context(access, form=form, meeting=None),
     )
 
 
@@ -207,7 +207,7 @@ def meeting_edit(request, network_slug, pk):
     return render(
         request,
         "network/meetings/meeting_form.html",
-        {"access": access, "network": access.network, "form": form, "meeting": meeting},
+        page_context(access, form=form, meeting=meeting),
     )
 
 
@@ -254,7 +254,7 @@ def agenda_item_create(request, network_slug, pk):
     return render(
         request,
         "network/meetings/agenda_item_form.html",
-        {"access": access, "network": access.network, "form": form, "meeting": meeting},
+        page_context(access, form=form, meeting=meeting),
     )
 
 
@@ -377,7 +377,7 @@ def attendance_record(request, network_slug, pk):
     return render(
         request,
         "network/meetings/attendance_form.html",
-        {"access": access, "network": access.network, "form": form, "meeting": meeting},
+        page_context(access, form=form, meeting=meeting),
     )
 
 
@@ -398,7 +398,7 @@ def minutes_edit(request, network_slug, pk):
     return render(
         request,
         "network/meetings/minutes_form.html",
-        {"access": access, "network": access.network, "form": form, "meeting": meeting},
+        page_context(access, form=form, meeting=meeting),
     )
 
 
@@ -415,7 +415,7 @@ def decision_create(request, network_slug, pk):
     return render(
         request,
         "network/meetings/decision_form.html",
-        {"access": access, "network": access.network, "form": form, "meeting": meeting},
+        page_context(access, form=form, meeting=meeting),
     )
 
 

@@ -21,7 +21,7 @@ from network.forms.people import (
 )
 from network.models import Department, Invitation, Membership, Role
 from network.services import people as services
-from network.views.common import posted
+from network.views.common import page_context, posted
 from network.views.history import keep_conflict_version, render_history
 
 Kind = Role.Kind
@@ -135,7 +135,7 @@ def role_department(request, network_slug, pk):
     return render(
         request,
         "network/people/role_department.html",
-        {"access": access, "network": access.network, "role": role, "form": form},
+        page_context(access, role=role, form=form),
     )
 
 
@@ -254,7 +254,7 @@ def member_add(request, network_slug):
     return render(
         request,
         "network/people/member_add.html",
-        {"access": access, "network": access.network, "form": form},
+        page_context(access, form=form),
     )
 
 
@@ -277,7 +277,7 @@ def membership_edit(request, network_slug, municipality_slug):
     return render(
         request,
         "network/people/membership_edit.html",
-        {"access": access, "network": access.network, "membership": membership, "form": form},
+        page_context(access, membership=membership, form=form),
     )
 
 
@@ -354,7 +354,7 @@ def department_create(request, network_slug, municipality_slug):
     return render(
         request,
         "network/people/department_form.html",
-        {"access": access, "network": access.network, "membership": membership, "form": form},
+        page_context(access, membership=membership, form=form),
     )
 
 

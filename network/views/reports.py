@@ -15,6 +15,7 @@ from network.models import Report
 from network.reports.context import context_for_report, render_report_html
 from network.services.reports import report_request as request_report
 from network.services.reports import report_retry as retry_report
+from network.views.common import page_context
 
 
 def _reports(access):
@@ -38,7 +39,7 @@ def _list(request, access, form, status=200):
     return render(
         request,
         "network/reports/list.html",
-        {"access": access, "network": access.network, "page_obj": page, "form": form},
+        page_context(access, page_obj=page, form=form),
         status=status,
     )
 
