@@ -90,6 +90,7 @@ def test_criterion_agreed_through_two_departments(page, actors):
     page.get_by_label("Aktion").select_option("start")
     page.get_by_role("button", name="Ausführen").click()
     page.get_by_role("link", name="Recyclingpapier mit Blauem Engel").click()
+    page.wait_for_url("**/uebernahmen/*/")
     assert_accessible(page)
     page.get_by_label("Zentrale Vergabestelle").check()
     page.get_by_label("IT und Digitalisierung").check()
