@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
+from network import freshness
 from network.concurrency import EditConflict, changes_since
 from network.models import Document
 from network.models.documents import ALLOWED_DOCUMENT_TYPES
@@ -32,6 +33,7 @@ def project_refresh(*, project: BuildingProject) -> BuildingProject:
     assessments (both depend on the project's data)."""
     project.legal_status = legal.status(project.legal_results())
     BuildingProject.objects.filter(pk=project.pk).update(legal_status=project.legal_status)
+    freshness.mark_changed({project.membership.network_id})  # update() sends no signals
     for assessment in project.assessments.drafts().select_related("board"):
         assessment.project = project
         assessment_refresh(assessment=assessment)
@@ -47,6 +49,7 @@ def assessment_refresh(*, assessment: Assessment) -> scoring.Result:
         rating=result.rating or "",
         eligible=result.eligible,
     )
+    freshness.mark_changed({assessment.board.network_id})  # update() sends no signals
     return result
 
 
@@ -202,6 +205,7 @@ def assessment_start(*, project: BuildingProject, board: ScoringBoard) -> Assess
     assessment, _created = Assessment.objects.get_or_create(project=project, board=board)
     assessment_refresh(assessment=assessment)
     BuildingProject.objects.filter(pk=project.pk).update(latest_assessment=assessment)
+    freshness.mark_changed({board.network_id})  # update() sends no signals
     return assessment
 
 

@@ -280,6 +280,24 @@ CELERY_TASK_TIME_LIMIT = min(900, CELERY_VISIBILITY_TIMEOUT * 3 // 4)
 CELERY_TASK_SOFT_TIME_LIMIT = min(600, CELERY_TASK_TIME_LIMIT * 2 // 3)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- cache ---------------------------------------------------------------------------------
+# Dashboard figures are cached under their network's data stamp (network.freshness), so an
+# entry is never stale: the cache only decides how often they are computed. With Redis the
+# web processes share one copy; without CACHE_URL each process keeps its own in memory.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: expected redis://host:port/db")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    )
+}
+
 # --- logging -----------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -14,3 +14,8 @@ class NetworkConfig(AppConfig):
     ]
     # The network's own progress section (meeting attendance); see network.progress.
     progress_sections = ["network.sections.AttendanceSection"]
+
+    def ready(self):
+        from network import freshness
+
+        freshness.watch()

@@ -11,7 +11,10 @@ In the network "knn" Lünen and Herten are members. The actors:
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from network.models import Role
 from tests.factories import (
@@ -28,6 +31,21 @@ from tests.factories import (
 def _fast_password_hasher(settings):
     # PBKDF2 costs ~0.1 s per password on these cores; the tests do not test hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    # The database is rolled back after every test, the in-memory cache is not: on SQLite
+    # ids are reused, so a later test could meet a network's figures of an earlier one.
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _german_again_after_each_test():
+    yield
+    # The locale middleware activates a visitor's language for the thread and leaves it
+    # active: a test that switches to English must not leave later tests in English.
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass

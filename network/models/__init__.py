@@ -1,3 +1,4 @@
+from .changes import DataChange
 from .documents import Document
 from .meetings import ActionItem, AgendaItem, Attendance, Decision, Meeting
 from .people import (
@@ -15,6 +16,7 @@ __all__ = [
     "ActionItem",
     "AgendaItem",
     "Attendance",
+    "DataChange",
     "Decision",
     "Department",
     "Document",

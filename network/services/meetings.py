@@ -11,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from network import freshness
 from network.calendar import build_calendar
 from network.models import AgendaItem, Attendance, Document, Meeting, Membership, Role, User
 from network.models.documents import ALLOWED_DOCUMENT_TYPES
@@ -58,6 +59,7 @@ def meeting_invite(*, meeting) -> int:
     for attendance in new:
         attendance.full_clean(validate_unique=False, validate_constraints=False)
     bulk_create_with_history(new, Attendance)
+    freshness.mark_changed({meeting.network_id})  # bulk_create sends no signals
     # Mail only once the invitations are stored; a mail failure does not undo them (the
     # list in the portal is the record, the mail a courtesy).
     recipients = [attendance.user_id for attendance in new]
@@ -143,6 +145,7 @@ def attendance_record(*, meeting, statuses: dict[int, str], loaded: dict[int, st
         raise AttendanceChanged(clashes)
     if changed:
         bulk_update_with_history(changed, Attendance, ["status"])
+        freshness.mark_changed({meeting.network_id})  # bulk_update sends no signals
     if meeting.starts_at <= timezone.now():
         meeting.mark_held()
     return len(changed)

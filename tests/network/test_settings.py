@@ -53,6 +53,19 @@ class TestStartUp:
         result = load_settings(tmp_path, DJANGO_DEBUG="true", DJANGO_SESSION_IDLE_MINUTES="1")
         assert_refused(result, "DJANGO_SESSION_IDLE_MINUTES='1': must be at least 5")
 
+    def test_cache_url_must_be_redis(self, tmp_path):
+        result = load_settings(tmp_path, DJANGO_DEBUG="true", CACHE_URL="memcached://x:11211")
+        assert_refused(result, "CACHE_URL='memcached://x:11211': expected redis://")
+
+    def test_cache_is_redis_with_a_url_and_memory_without(self, tmp_path):
+        expression = 'settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[1]'
+        with_url = load_settings(
+            tmp_path, expression, DJANGO_DEBUG="true", CACHE_URL="redis://127.0.0.1:6379/1"
+        )
+        assert with_url.stdout.strip() == "('RedisCache',)"
+        without = load_settings(tmp_path, expression, DJANGO_DEBUG="true")
+        assert without.stdout.strip() == "('LocMemCache',)"
+
     def test_missing_secret_key_with_debug_off(self, tmp_path):
         result = load_settings(tmp_path, DJANGO_DEBUG="false")
         assert_refused(result, "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false")
