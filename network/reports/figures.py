@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from statistics import median
 
+from django.utils.translation import get_language
+
 from network.progress import Figure, Period
 from network.templatetags.portal import num
 
@@ -50,6 +52,11 @@ class FigureTable:
     def maximum(self, key: str) -> float | None:
         values = self.values(key)
         return max(values) if values else None
+
+    @classmethod
+    def of(cls, columns, values, memberships) -> "FigureTable":
+        """The table again from what `kept_figures` keeps."""
+        return cls(columns, [Row(m, dict(values.get(m.pk, {}))) for m in memberships])
 
     def row_for(self, membership_id: int) -> Row | None:
         return next((row for row in self.rows if row.membership.pk == membership_id), None)
@@ -99,6 +106,25 @@ def figure_table(memberships, period: Period, sections) -> FigureTable:
                 if row is not None:
                     row.values[figure.key] = figure.value
     return FigureTable(columns, [rows[m.pk] for m in memberships])
+
+
+def kept_figures(kept, memberships, period: Period, sections):
+    """Columns and values of `figure_table` ({membership id: {key: value}}), computed once
+    per change of the network's data (`kept` is its freshness.NetworkCache) instead of on
+    every visit of a dashboard. `memberships` is a callable, called only to compute."""
+
+    def compute():
+        table = figure_table(memberships(), period, sections)
+        return table.columns, {row.membership.pk: row.values for row in table.rows}
+
+    return kept.get(
+        "figure-table",
+        compute,
+        period.start,
+        period.end,
+        get_language(),  # column labels are translated
+        "+".join(section.key for section in sections),
+    )
 
 
 def snapshot(table: FigureTable) -> dict:

@@ -23,7 +23,7 @@ HISTORY_TYPES = {"+": _("angelegt"), "~": _("geändert"), "-": _("gelöscht")}
 @dataclass(frozen=True)
 class HistoryEntry:
     when: datetime
-    who: object
+    who: str  # the person's name as shown, "" when unknown
     what: str
     title: str
     action: str
@@ -66,7 +66,7 @@ def recent_changes(network, limit: int = 15) -> list[HistoryEntry]:
             entries.append(
                 HistoryEntry(
                     when=record.history_date,
-                    who=record.history_user,
+                    who=str(record.history_user or ""),
                     what=str(model._meta.verbose_name),
                     title=_title(model, record),
                     action=str(HISTORY_TYPES.get(record.history_type, "")),
