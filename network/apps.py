@@ -16,6 +16,7 @@ class NetworkConfig(AppConfig):
     progress_sections = ["network.sections.AttendanceSection"]
 
     def ready(self):
-        from network import freshness
+        from network import freshness, tasks
 
         freshness.watch()
+        freshness.data_changed.connect(tasks.refresh_overview_soon, dispatch_uid="overview")

@@ -33,8 +33,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import Signal
 
 from network.models import DataChange, Network, Report
+
+# Sent after commit, once per changed network, with `network_id` (EVERY_NETWORK: all) and
+# its new `stamp`: what was kept for the old stamp is gone and may be computed again.
+data_changed = Signal()
 
 # Every network: for changes that cannot be tied to one (a municipality renamed).
 EVERY_NETWORK = None
@@ -88,14 +93,16 @@ def mark_changed(network_ids) -> None:
         _append(targets)
         return
     DataChange.objects.bulk_create([DataChange(network_id=n) for n in targets])
-    transaction.on_commit(partial(_append, targets))
+    # robust: the change itself is committed; a failure here must not turn it into an error.
+    transaction.on_commit(partial(_append, targets), robust=True)
 
 
 def _append(targets) -> None:
-    """Append a row per target and drop the rows it makes redundant."""
+    """Append a row per target, drop the rows it makes redundant, tell who listens."""
     for network_id in targets:
         newest = DataChange.objects.create(network_id=network_id)
         DataChange.objects.filter(network_id=network_id, id__lt=newest.pk).delete()
+        data_changed.send(sender=DataChange, network_id=network_id, stamp=newest.pk)
 
 
 def networks_of(instance, depth: int = 0):

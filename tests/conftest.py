@@ -41,6 +41,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _no_overview_refresh(settings):
+    # No worker consumes the default queue during the suite; test_overview_refresh.py
+    # switches it on where the sending itself is tested.
+    settings.OVERVIEW_REFRESH = False
+
+
+@pytest.fixture(autouse=True)
 def _german_again_after_each_test():
     yield
     # The locale middleware activates a visitor's language for the thread and leaves it
