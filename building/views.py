@@ -317,22 +317,29 @@ def comparison(request, network_slug):
     access = get_access(request.user, network_slug)
     settings_obj = BuildingSettings.for_network(access.network)
     assumptions = settings_obj.assumptions()
-    projects = list(_projects(access).select_related("latest_assessment__board"))
-    by_total = sorted(
-        (p for p in projects if p.latest_assessment and p.latest_assessment.total_pct is not None),
-        key=lambda p: (-p.latest_assessment.total_pct, p.name),
+    # The score ranking is ordered and cut to the page by the database: a network of 60
+    # members has 1,500 projects, and only one page of them is shown.
+    scored = (
+        _projects(access)
+        .filter(latest_assessment__total_pct__isnull=False)
+        .select_related("latest_assessment__board")
+        .order_by("-latest_assessment__total_pct", "name", "pk")
+    )
+    total_count = scored.count()
+    # The cost ranking needs the life-cycle figures of each project's variants, computed
+    # in Python; only projects with something to compare (two variants or more) are read.
+    comparable = list(
+        _projects(access).annotate(variant_count=Count("variants")).filter(variant_count__gte=2)
     )
     variants = defaultdict(list)
     for variant in (
-        Variant.objects.filter(project__membership__network=access.network)
+        Variant.objects.filter(project__in=[p.pk for p in comparable])
         .prefetch_related("energy_uses")
         .order_by("-is_reference", "name")
     ):
         variants[variant.project_id].append(variant)
     by_cost = []
-    for project in projects:
-        if len(variants[project.pk]) < 2:
-            continue  # nothing to compare
+    for project in comparable:
         table = presentation.variant_table(variants[project.pk], assumptions)
         best = table.best_per_tonne
         if best is not None:
@@ -342,7 +349,7 @@ def comparison(request, network_slug):
     by_cost.sort(key=lambda item: item[1].per_tonne)
     # Both rankings cover every project (a rank does not depend on the page), but only
     # COMPARISON_PAGE_SIZE rows of each are rendered; one page number pages both tables.
-    longest = max(len(by_total), len(by_cost))
+    longest = max(total_count, len(by_cost))
     page = Paginator(range(longest), COMPARISON_PAGE_SIZE).get_page(request.GET.get("page"))
     first = max(page.start_index() - 1, 0)
     last = first + COMPARISON_PAGE_SIZE
@@ -351,9 +358,9 @@ def comparison(request, network_slug):
         "building/comparison.html",
         page_context(
             access,
-            by_total=by_total[first:last],
+            by_total=list(scored[first:last]),
             by_cost=by_cost[first:last],
-            total_count=len(by_total),
+            total_count=total_count,
             cost_count=len(by_cost),
             rank_offset=first,
             page_obj=page,
