@@ -323,7 +323,8 @@ def comparison(request, network_slug):
         _projects(access)
         .filter(latest_assessment__total_pct__isnull=False)
         .select_related("latest_assessment__board")
-        .order_by("-latest_assessment__total_pct", "name", "pk")
+        # Ties as before: by name, then by municipality (the projects' own order).
+        .order_by("-latest_assessment__total_pct", "name", "membership__municipality__name", "pk")
     )
     total_count = scored.count()
     # The cost ranking needs the life-cycle figures of each project's variants, computed

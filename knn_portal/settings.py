@@ -279,11 +279,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEO
 CELERY_TASK_TIME_LIMIT = min(900, CELERY_VISIBILITY_TIMEOUT * 3 // 4)
 CELERY_TASK_SOFT_TIME_LIMIT = min(600, CELERY_TASK_TIME_LIMIT * 2 // 3)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# After a change a worker computes the moderator dashboard's overview before the next
-# visitor asks (network.overview). Without a broker nothing would be gained: the visitor's
-# own process would do the same work a moment later.
-OVERVIEW_REFRESH = env_bool("KNN_OVERVIEW_REFRESH", bool(CELERY_BROKER_URL))
-OVERVIEW_REFRESH_DELAY = env_int("KNN_OVERVIEW_REFRESH_DELAY", 1)
 
 # --- cache ---------------------------------------------------------------------------------
 # Dashboard figures are cached under their network's data stamp (network.freshness), so an
@@ -302,6 +297,12 @@ CACHES = {
         }
     )
 }
+
+# After a change a worker computes the moderator dashboard's overview before the next
+# visitor asks (network.overview). That needs a broker and a cache the web processes share
+# with the worker; without them the visitor's own process does the same work.
+OVERVIEW_REFRESH = env_bool("KNN_OVERVIEW_REFRESH", bool(CELERY_BROKER_URL and CACHE_URL))
+OVERVIEW_REFRESH_DELAY = env_int("KNN_OVERVIEW_REFRESH_DELAY", 1)
 
 # --- logging -----------------------------------------------------------------------------
 LOGGING = {

@@ -19,19 +19,19 @@ takes no lock that concurrent writers would have to wait for; and a rolled-back 
 takes its row with it.
 
 Inside a transaction a write appends a row at once (the transaction, and a test, sees its
-own change) and one more after commit: a row appended before commit can have a smaller id
-than one another transaction committed meanwhile, and figures computed in between would
-otherwise be kept under the newer id.
+own change) and, once per network and transaction, one more after commit: a row appended
+before commit can have a smaller id than one another transaction committed meanwhile, and
+figures computed in between would otherwise be kept under the newer id. A stamp carries a
+random token besides the id, so it stays unique where ids come round again (a restored
+backup, two installations sharing one Redis).
 """
-
-from functools import partial
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 
@@ -53,12 +53,22 @@ _NOT_WATCHED = (DataChange, Report)
 CACHE_SECONDS = 6 * 60 * 60
 
 
-def stamp(network_id: int) -> int:
-    """The newest change of this network (or of every network): part of every cache key."""
-    newest = DataChange.objects.filter(
-        Q(network_id=network_id) | Q(network_id__isnull=True)
-    ).aggregate(newest=Max("id"))["newest"]
-    return newest or 0
+def stamp(network_id: int) -> str:
+    """The newest change of this network (or of every network): part of every cache key.
+
+    "<id>.<token>": the random token keeps stamps unique where ids come round again (a
+    restored database backup, two installations sharing one Redis).
+    """
+    newest = (
+        DataChange.objects.filter(Q(network_id=network_id) | Q(network_id__isnull=True))
+        .order_by("-id")
+        .first()
+    )
+    return _stamp_of(newest)
+
+
+def _stamp_of(row) -> str:
+    return f"{row.pk}.{row.token.hex}" if row else "0"
 
 
 class NetworkCache:
@@ -84,17 +94,49 @@ class NetworkCache:
         return value
 
 
-def mark_changed(network_ids) -> None:
-    """Record that data of these networks changed (an iterable of ids, or EVERY_NETWORK)."""
-    targets = [EVERY_NETWORK] if network_ids is EVERY_NETWORK else sorted(set(network_ids))
+def mark_changed(network_ids, *, at_once: bool = True) -> None:
+    """Record that data of these networks changed (an iterable of ids, or EVERY_NETWORK).
+
+    Inside a transaction a row is appended at once (unless `at_once` is false) and one
+    after commit; the after-commit append is registered once per network and transaction,
+    however many rows the transaction writes.
+    """
+    targets = {EVERY_NETWORK} if network_ids is EVERY_NETWORK else set(network_ids)
     if not targets:
         return
     if not connection.in_atomic_block:
         _append(targets)
         return
-    DataChange.objects.bulk_create([DataChange(network_id=n) for n in targets])
-    # robust: the change itself is committed; a failure here must not turn it into an error.
-    transaction.on_commit(partial(_append, targets), robust=True)
+    if at_once:
+        DataChange.objects.bulk_create([DataChange(network_id=n) for n in targets])
+    waiting = targets - _registered_after_commit()
+    if waiting:
+        # robust: the change itself is committed; a failure here must not make it an error.
+        transaction.on_commit(_AfterCommit(waiting), robust=True)
+
+
+class _AfterCommit:
+    """The after-commit append of one transaction for some networks."""
+
+    def __init__(self, targets):
+        self.targets = frozenset(targets)
+
+    def __call__(self):
+        _append(self.targets)
+
+
+def _registered_after_commit() -> set:
+    """Networks whose after-commit append the current transaction already holds.
+
+    Read from the connection's own list of on-commit callbacks, (savepoint ids, callback,
+    robust) since Django 4.2, which drops the callbacks of a savepoint rolled back: a
+    registration is never assumed that a rollback took away.
+    """
+    found = set()
+    for _savepoint_ids, callback, *_robust in connection.run_on_commit:
+        if isinstance(callback, _AfterCommit):
+            found |= callback.targets
+    return found
 
 
 def _append(targets) -> None:
@@ -102,7 +144,7 @@ def _append(targets) -> None:
     for network_id in targets:
         newest = DataChange.objects.create(network_id=network_id)
         DataChange.objects.filter(network_id=network_id, id__lt=newest.pk).delete()
-        data_changed.send(sender=DataChange, network_id=network_id, stamp=newest.pk)
+        data_changed.send(sender=DataChange, network_id=network_id, stamp=_stamp_of(newest))
 
 
 def networks_of(instance, depth: int = 0):
@@ -140,7 +182,12 @@ def _parent_fields(model):
 def _on_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # logging in changes no figure
-    mark_changed(EVERY_NETWORK if raw else networks_of(instance))
+    if raw:
+        # loaddata: related rows may not be there yet, and the ids of a fixture's own
+        # DataChange rows are free only once loaddata has reset the sequences at its end.
+        mark_changed(EVERY_NETWORK, at_once=False)
+        return
+    mark_changed(networks_of(instance))
 
 
 def _on_delete(sender, instance, **kwargs):

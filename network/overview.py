@@ -57,8 +57,10 @@ def network_overview(network, sort: str = DEFAULT_SORT, descending: bool = False
     language = get_language()
     sections = progress.sections()
     sections_key = "+".join(section.key for section in sections)
-    memberships = memberships_of(network)
+    # The stamp first: what the kept values are computed from must not be older than it
+    # (memberships are read lazily, inside the computations).
     kept = freshness.NetworkCache(network.pk)
+    memberships = memberships_of(network)
     columns, values = kept_figures(kept, memberships, period_of(network, today), sections)
     if sort != DEFAULT_SORT and sort not in {c.key for c in columns}:
         sort = DEFAULT_SORT
@@ -72,6 +74,7 @@ def network_overview(network, sort: str = DEFAULT_SORT, descending: bool = False
         today,
         language,
         sections_key,
+        network.slug,  # in the links; the network may have been read before the stamp
     )
     due = kept.get(
         "due-items",
@@ -89,12 +92,15 @@ def network_overview(network, sort: str = DEFAULT_SORT, descending: bool = False
     }
 
 
-def overview_refresh(*, network_id: int, stamp: int) -> bool:
+def overview_refresh(*, network_id: int, stamp: str) -> bool:
     """Compute a network's overview as most visitors see it (German, sorted by name) after
     the change that gave it `stamp`. Nothing is done if a newer change came meanwhile (its
     own refresh follows) or the network is gone; returns whether it computed."""
+    if freshness.stamp(network_id) != stamp:
+        return False
+    # Read after the stamp, like everything the overview is computed from.
     network = Network.objects.filter(pk=network_id).first()
-    if network is None or freshness.stamp(network_id) != stamp:
+    if network is None:
         return False
     with translation.override(settings.LANGUAGE_CODE):
         network_overview(network)

@@ -37,7 +37,7 @@ def request_quarterly_reports() -> int:
 
 
 @shared_task(ignore_result=True)
-def refresh_overview(network_id: int, stamp: int) -> bool:
+def refresh_overview(network_id: int, stamp: str) -> bool:
     """After a change: compute the moderator dashboard's overview before a visitor asks."""
     return overview.overview_refresh(network_id=network_id, stamp=stamp)
 

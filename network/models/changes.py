@@ -1,5 +1,7 @@
 """Marks that data behind a network's figures changed (see network.freshness)."""
 
+import uuid
+
 from django.db import models
 
 
@@ -14,6 +16,8 @@ class DataChange(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     network_id = models.BigIntegerField(null=True)
+    # Part of the stamp, so that a stamp is unique even where ids come round again.
+    token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["network_id", "id"], name="datachange_network_id")]

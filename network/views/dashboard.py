@@ -58,11 +58,12 @@ def _member_dashboard(request, access):
     network = access.network
     today = timezone.localdate()
     sections = progress.sections()
+    # The stamp first: what the kept figures are computed from must not be older than it.
+    kept = freshness.NetworkCache(network.pk)
     memberships = memberships_of(network)
     own = [m for m in memberships() if m.pk in access.own_membership_ids]
     chosen = request.GET.get("kommune")
     membership = next((m for m in own if m.municipality.slug == chosen), own[0])
-    kept = freshness.NetworkCache(network.pk)
     columns, values = kept_figures(kept, memberships, period_of(network, today), sections)
     table = FigureTable.of(columns, values, memberships())
     row = table.row_for(membership.pk)

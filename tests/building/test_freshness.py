@@ -34,13 +34,13 @@ def test_services_that_update_in_bulk_move_the_stamp(actors):
     before = stamp(actors)
     assessment = services.assessment_start(project=project, board=board)
     started = stamp(actors)
-    assert started > before
+    assert started != before
     # Only QuerySet.update() inside: the service marks the change itself.
     services.assessment_refresh(assessment=assessment)
-    assert stamp(actors) > started
+    assert stamp(actors) != started
     refreshed = stamp(actors)
     services.project_refresh(project=project)
-    assert stamp(actors) > refreshed
+    assert stamp(actors) != refreshed
 
 
 def test_dashboard_counts_a_new_project_at_once(actors):

@@ -1,5 +1,6 @@
 """What the allowed users see and do on every building page."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -375,6 +376,18 @@ class TestComparison:
         assert "100,0\u00a0%" in text and "50,0\u00a0%" in text
         assert "Rangfolge nach CO₂-Vermeidungskosten" in text
         assert "500\u00a0€" in text and "16,0" in text
+
+    def test_equal_scores_and_names_are_ranked_by_municipality(self, actors, data):
+        """Lünen's project is created first; with the same name and score Herten's still
+        comes first (the projects' own order: municipality, then name)."""
+        luenen = ProjectFactory(membership=actors.luenen, name="Grundschule Nord")
+        herten = ProjectFactory(membership=actors.herten, name="Grundschule Nord")
+        for project in (luenen, herten):
+            services.assessment_start(project=project, board=data.board)
+        text = text_of(actors.client(actors.moderator).get(u("comparison")))
+        by_total = text.split("Rangfolge nach CO₂-Vermeidungskosten")[0]
+        rows = re.findall(r"Grundschule Nord</a></th><td>([^<]+)</td>", by_total)
+        assert rows == ["Herten", "Lünen"]
 
 
 class TestBoards:

@@ -2,6 +2,7 @@
 visitor asks (network.overview.overview_refresh, network.tasks.refresh_overview)."""
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from kombu.exceptions import OperationalError
 
@@ -65,11 +66,15 @@ class TestRefresh:
         assert overview_refresh(network_id=gone_id, stamp=gone_stamp) is False
 
 
+@pytest.mark.django_db(transaction=True)
 class TestSending:
-    def test_one_refresh_per_change_after_commit_with_the_new_stamp(
-        self, actors, sent, django_capture_on_commit_callbacks
-    ):
-        with django_capture_on_commit_callbacks(execute=True):
+    """With real commits: the test's own transaction would hold back every after-commit
+    append (one per network and transaction) until its end."""
+
+    def test_one_refresh_per_transaction_after_commit_with_the_new_stamp(self, actors, sent):
+        sent.clear()  # setting up the actors were changes too
+        with transaction.atomic():
+            MeetingFactory(network=actors.network)
             MeetingFactory(network=actors.network)
             assert sent == []  # nothing before the commit
         assert sent == [
@@ -79,32 +84,27 @@ class TestSending:
             )
         ]
 
-    def test_changes_of_every_network_are_left_to_the_visitors(
-        self, actors, sent, django_capture_on_commit_callbacks
-    ):
+    def test_changes_of_every_network_are_left_to_the_visitors(self, actors, sent):
+        sent.clear()
         municipality = actors.luenen.municipality
         municipality.name = "Lünen (Westfalen)"
-        with django_capture_on_commit_callbacks(execute=True):
-            municipality.save()
+        municipality.save()
         assert sent == []
 
-    def test_switched_off_nothing_is_sent(
-        self, actors, sent, settings, django_capture_on_commit_callbacks
-    ):
+    def test_switched_off_nothing_is_sent(self, actors, sent, settings):
         settings.OVERVIEW_REFRESH = False
-        with django_capture_on_commit_callbacks(execute=True):
-            MeetingFactory(network=actors.network)
+        sent.clear()
+        MeetingFactory(network=actors.network)
         assert sent == []
 
-    def test_an_unreachable_broker_loses_nothing(
-        self, actors, settings, monkeypatch, django_capture_on_commit_callbacks
-    ):
+    def test_an_unreachable_broker_loses_nothing(self, actors, settings, monkeypatch, caplog):
         settings.OVERVIEW_REFRESH = True
 
         def unreachable(*args, **kwargs):
             raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
 
         monkeypatch.setattr(tasks.refresh_overview, "apply_async", unreachable)
-        with django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
             meeting = MeetingFactory(network=actors.network, title="Trotzdem gespeichert")
         assert Meeting.objects.get(pk=meeting.pk).title == "Trotzdem gespeichert"
+        assert f"overview refresh of network {actors.network.pk} not sent" in caplog.text

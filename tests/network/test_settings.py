@@ -66,6 +66,15 @@ class TestStartUp:
         without = load_settings(tmp_path, expression, DJANGO_DEBUG="true")
         assert without.stdout.strip() == "('LocMemCache',)"
 
+    def test_overview_refresh_needs_a_broker_and_a_shared_cache(self, tmp_path):
+        broker = {"CELERY_BROKER_URL": "redis://127.0.0.1:6379/0"}
+        cache = {"CACHE_URL": "redis://127.0.0.1:6379/1"}
+        for env, expected in [({}, False), (broker, False), ({**broker, **cache}, True)]:
+            result = load_settings(
+                tmp_path, "settings.OVERVIEW_REFRESH", DJANGO_DEBUG="true", **env
+            )
+            assert result.stdout.strip() == f"({expected},)", result.stderr
+
     def test_missing_secret_key_with_debug_off(self, tmp_path):
         result = load_settings(tmp_path, DJANGO_DEBUG="false")
         assert_refused(result, "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is false")

@@ -15,7 +15,7 @@ def test_applied_criteria_of_a_tender_move_only_its_network(actors):
     elsewhere = NetworkFactory()
     before = freshness.stamp(actors.network.pk), freshness.stamp(elsewhere.pk)
     tender.applied_criteria.add(criterion)
-    assert freshness.stamp(actors.network.pk) > before[0]
+    assert freshness.stamp(actors.network.pk) != before[0]
     assert freshness.stamp(elsewhere.pk) == before[1]
     assert freshness.networks_of(tender) == {actors.network.pk}
 
@@ -25,5 +25,5 @@ def test_a_milestone_is_traced_through_its_roadmap(actors):
     before = freshness.stamp(actors.network.pk)
     milestone.title = "Beschluss im Rat"
     milestone.save()
-    assert freshness.stamp(actors.network.pk) > before
+    assert freshness.stamp(actors.network.pk) != before
     assert freshness.networks_of(milestone) == {actors.network.pk}
