@@ -182,8 +182,8 @@ def mark_changed(database_url):
 
     def change():
         connection.execute(
-            "INSERT INTO network_datachange (network_id) "
-            "SELECT id FROM network_network WHERE slug = %s",
+            "INSERT INTO network_datachange (network_id, token) "
+            "SELECT id, gen_random_uuid() FROM network_network WHERE slug = %s",
             [NETWORK],
         )
 
