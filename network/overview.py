@@ -56,7 +56,7 @@ def network_overview(network, sort: str = DEFAULT_SORT, descending: bool = False
     today = timezone.localdate()
     language = get_language()
     sections = progress.sections()
-    sections_key = "+".join(section.key for section in sections)
+    sections_key = progress.sections_key(sections)
     # The stamp first: what the kept values are computed from must not be older than it
     # (memberships are read lazily, inside the computations).
     kept = freshness.NetworkCache(network.pk)

@@ -81,3 +81,8 @@ def sections() -> list[ProgressSection]:
         for path in getattr(config, "progress_sections", ()):
             found.append(import_string(path)())
     return found
+
+
+def sections_key(sections) -> str:
+    """Which sections a cached result was computed with: part of its cache key."""
+    return "+".join(section.key for section in sections)

@@ -5,7 +5,7 @@ from statistics import median
 
 from django.utils.translation import get_language
 
-from network.progress import Figure, Period
+from network.progress import Figure, Period, sections_key
 from network.templatetags.portal import num
 
 
@@ -123,7 +123,7 @@ def kept_figures(kept, memberships, period: Period, sections):
         period.start,
         period.end,
         get_language(),  # column labels are translated
-        "+".join(section.key for section in sections),
+        sections_key(sections),
     )
 
 
