@@ -26,6 +26,8 @@ random token besides the id, so it stays unique where ids come round again (a re
 backup, two installations sharing one Redis).
 """
 
+import functools
+
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
@@ -169,14 +171,16 @@ def networks_of(instance, depth: int = 0):
     return EVERY_NETWORK
 
 
+@functools.cache
 def _parent_fields(model):
-    """Foreign keys worth following, the likely ones first; people lead to no network."""
+    """Foreign keys worth following, the likely ones first; people lead to no network.
+    Kept per model: asked on every write."""
     fields = [
         f
         for f in model._meta.concrete_fields
         if f.many_to_one and f.related_model is not apps.get_model(settings.AUTH_USER_MODEL)
     ]
-    return sorted(fields, key=lambda f: f.name not in ("network", "membership"))
+    return tuple(sorted(fields, key=lambda f: f.name not in ("network", "membership")))
 
 
 def _on_save(sender, instance, raw=False, update_fields=None, **kwargs):
