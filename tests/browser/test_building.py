@@ -4,6 +4,7 @@ on every building page."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from building import services
 from building.models import Assessment, BuildingSettings
@@ -73,7 +74,7 @@ def test_member_scores_a_project_sees_the_rating_and_compares_variants(page, act
     assert "geringste CO₂-Emissionen" in row.inner_text()
     gas = page.get_by_role("row", name=re.compile("^Gaskessel"))
     assert "günstigste" in gas.inner_text()  # 30.000 € against 38.000 €
-    assert page.get_by_text("vermeidet CO₂ am günstigsten: 500\u00a0€ je Tonne").is_visible()
+    expect(page.get_by_text("vermeidet CO₂ am günstigsten: 500\u00a0€ je Tonne")).to_be_visible()
 
     # the forms of a member: project, variant
     for link in ("Variante anlegen",):

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from network.models import Role, User
 from tests.browser.conftest import assert_accessible, log_in
@@ -45,7 +46,7 @@ def test_coordinator_invites_staff_who_sets_a_password_and_logs_in(page, actors)
     assert_accessible(page)
     page.get_by_label("Name").fill("Gebäudemanagement")
     page.get_by_role("button", name="Anlegen").click()
-    assert page.get_by_text("Der Fachbereich „Gebäudemanagement“ wurde angelegt.").is_visible()
+    expect(page.get_by_text("Der Fachbereich „Gebäudemanagement“ wurde angelegt.")).to_be_visible()
     page.get_by_role("link", name=re.compile(r"^Umbenennen\W+Gebäudemanagement$")).click()
     assert heading(page) == "Fachbereich bearbeiten"
     assert_accessible(page)
@@ -63,10 +64,12 @@ def test_coordinator_invites_staff_who_sets_a_password_and_logs_in(page, actors)
     page.get_by_label("Nachname").fill("Neu")
     page.locator("#id_department").select_option(label="Lünen: Zentrale Vergabestelle")
     page.get_by_role("button", name="Einladung verschicken").click()
-    assert page.get_by_text(
-        "Die Einladung an nora.neu@luenen.example wurde verschickt."
-    ).is_visible()
-    assert page.get_by_role("cell", name="Mitarbeit, Lünen (Zentrale Vergabestelle)").is_visible()
+    expect(
+        page.get_by_text("Die Einladung an nora.neu@luenen.example wurde verschickt.")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Mitarbeit, Lünen (Zentrale Vergabestelle)")
+    ).to_be_visible()
     assert_accessible(page)
 
     link = re.search(r"https?://\S+/konto/einladung/\S+/", mail.outbox[-1].body).group(0)
@@ -80,13 +83,13 @@ def test_coordinator_invites_staff_who_sets_a_password_and_logs_in(page, actors)
     page.locator("#id_password1").fill("kurz")
     page.locator("#id_password2").fill("kurz")
     page.get_by_role("button", name="Konto einrichten").click()
-    assert page.get_by_text("mindestens 12 Zeichen").first.is_visible()
+    expect(page.get_by_text("mindestens 12 Zeichen").first).to_be_visible()
     assert_accessible(page)  # with the field errors shown
     page.locator("#id_password1").fill(NEW_PASSWORD)
     page.locator("#id_password2").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Konto einrichten").click()
     assert heading(page) == "Anmelden"
-    assert page.get_by_text("Bitte melden Sie sich jetzt an.").is_visible()
+    expect(page.get_by_text("Bitte melden Sie sich jetzt an.")).to_be_visible()
 
     log_in(page, "Nora.Neu@luenen.example", NEW_PASSWORD)
     assert heading(page) == "Kommunales Netzwerk Nachhaltigkeit"
@@ -100,18 +103,18 @@ def test_coordinator_invites_staff_who_sets_a_password_and_logs_in(page, actors)
 
     page.goto(path)  # the link works once only
     assert heading(page) == "Einladung nicht gültig"
-    assert page.get_by_text("Diese Einladung wurde bereits angenommen.").is_visible()
+    expect(page.get_by_text("Diese Einladung wurde bereits angenommen.")).to_be_visible()
     assert_accessible(page)
 
 
 def test_moderator_pages_and_password_reset(page, actors):
     log_in(page, actors.moderator.email, TEST_PASSWORD)
     page.goto("/n/knn/")
-    assert page.get_by_role("row", name=re.compile("Herten")).is_visible()
+    expect(page.get_by_role("row", name=re.compile("Herten"))).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Personen im Netzwerk").click()
     assert heading(page) == "Personen im Netzwerk Kommunales Netzwerk Nachhaltigkeit"
-    assert page.get_by_role("row", name=re.compile(str(actors.staff))).is_visible()
+    expect(page.get_by_role("row", name=re.compile(str(actors.staff)))).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Kommune aufnehmen").click()
     assert heading(page) == "Kommune aufnehmen"
@@ -121,7 +124,7 @@ def test_moderator_pages_and_password_reset(page, actors):
     page.get_by_label("Art").select_option(label="Stadt")
     page.get_by_label("Amtlicher Gemeindeschlüssel").fill("0597803")
     page.get_by_role("button", name="Aufnehmen").click()
-    assert page.get_by_text("Der Gemeindeschlüssel besteht aus 8 Ziffern").is_visible()
+    expect(page.get_by_text("Der Gemeindeschlüssel besteht aus 8 Ziffern")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Amtlicher Gemeindeschlüssel").fill("05978032")
     page.get_by_role("button", name="Aufnehmen").click()

@@ -4,6 +4,7 @@ and the moderator's network matrix changes; every procurement page passes axe-co
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from procurement.models import Adoption, Criterion
 from tests.browser.conftest import assert_accessible, log_in
@@ -95,12 +96,12 @@ def test_criterion_agreed_through_two_departments(page, actors):
     page.get_by_label("Zentrale Vergabestelle").check()
     page.get_by_label("IT und Digitalisierung").check()
     page.get_by_role("button", name="Zustimmung anfragen").click()
-    assert page.get_by_text("2 Fachbereiche angefragt.").is_visible()
+    expect(page.get_by_text("2 Fachbereiche angefragt.")).to_be_visible()
     assert Adoption.objects.get().status == "consultation"
     visit(page, base + "kommunen/luenen/ausschreibungen/", "Ausschreibungen – Lünen")
     visit(page, base + "kommunen/luenen/ausschreibungen/neu/", "Ausschreibung erfassen")
     visit(page, base + "kommunen/luenen/fahrplan/", "Fahrplan – Lünen")
-    assert page.get_by_text("überfällig").first.is_visible()
+    expect(page.get_by_text("überfällig").first).to_be_visible()
     visit(page, base + "kommunen/luenen/fahrplan/neu/", "Meilenstein anlegen")
     log_out(page)
 
@@ -112,7 +113,7 @@ def test_criterion_agreed_through_two_departments(page, actors):
         assert card.count() == 1
         card.get_by_label("Zustimmen").check()
         card.get_by_role("button", name="Antwort senden").click()
-        assert page.get_by_text("Ihre Antwort wurde gespeichert.").is_visible()
+        expect(page.get_by_text("Ihre Antwort wurde gespeichert.")).to_be_visible()
         log_out(page)
     assert Adoption.objects.get().status == "agreed"
     assert Criterion.objects.get().adoptions.get().criterion_id == criterion.pk
