@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -270,14 +271,38 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A worker child that grew beyond this (KiB) is replaced after its task: WeasyPrint is hungry.
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_KB", 1_500_000, minimum=1)
-# The broker hands an unacknowledged task to another worker after this many seconds; every
-# time limit below stays well under it, so a slow report is never run twice at once.
-CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=10)
+# The broker hands an unacknowledged task to another worker after this many seconds. Every
+# time limit below stays under it, so a slow report is not delivered twice while it runs;
+# a report whose worker died does not wait for it either: its lease runs out (below) and
+# the sweeper or the next delivery takes it over. Lower means a killed worker's other
+# messages come back sooner; it must stay above the hard time limit (20 min > 15 min).
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 1200, minimum=10)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 # Clamped so that a short visibility timeout (the worker-kill test) keeps the order
 # soft limit < hard limit < visibility timeout.
 CELERY_TASK_TIME_LIMIT = min(900, CELERY_VISIBILITY_TIMEOUT * 3 // 4)
 CELERY_TASK_SOFT_TIME_LIMIT = min(600, CELERY_TASK_TIME_LIMIT * 2 // 3)
+# A report being built renews a lease every few seconds; when its process dies, the lease
+# ends after this many seconds and the job is taken over (network.models.reports).
+REPORT_LEASE_SECONDS = env_int("KNN_REPORT_LEASE_SECONDS", 60, minimum=2)
+# Tries per request before a job whose process keeps dying fails with a German reason.
+REPORT_MAX_ATTEMPTS = env_int("KNN_REPORT_MAX_ATTEMPTS", 3, minimum=1)
+# The sweeper (beat, every REPORT_SWEEP_SECONDS) sends waiting jobs again that the broker
+# never got (it was down) or got this long ago without any worker picking them up.
+REPORT_SWEEP_SECONDS = env_int("KNN_REPORT_SWEEP_SECONDS", 60, minimum=5)
+REPORT_RESEND_MINUTES = env_int("KNN_REPORT_RESEND_MINUTES", 30, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    # Daily, so a missed quarter start is caught up; the task is idempotent per quarter.
+    "quarterly-progress-reports": {
+        "task": "network.tasks.request_quarterly_reports",
+        "schedule": crontab(minute=15, hour=6),
+    },
+    # Nothing stays waiting for ever: jobs the broker lost or never got, or whose worker died.
+    "sweep-reports": {
+        "task": "network.tasks.sweep_reports",
+        "schedule": float(REPORT_SWEEP_SECONDS),
+    },
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- cache ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.conf import settings
 
 from network import overview
+from network.models import Report
 from network.services import reports as report_services
 
 logger = logging.getLogger(__name__)
@@ -25,15 +26,34 @@ logger = logging.getLogger(__name__)
 )
 def build_report(self, report_id: int) -> str:
     """Build report `report_id` exactly once (see Report.claim for the rule)."""
-    return report_services.report_build(
-        report_id=report_id, final_try=self.request.retries >= self.max_retries
-    )
+    try:
+        return report_services.report_build(
+            report_id=report_id,
+            final_try=self.request.retries >= self.max_retries,
+            in_worker=not self.request.is_eager,
+        )
+    except report_services.ReportBusy as busy:
+        if self.request.is_eager:
+            return "skipped"  # in-process: the build that holds it is this process's own
+        # Redelivered while the job still holds a live lease (its worker's child was just
+        # killed): come back when the lease has run out and take it over then. Not a
+        # failure, so it does not use up the retries for passing errors.
+        raise self.retry(countdown=busy.retry_in, max_retries=self.request.retries + 1) from None
 
 
 @shared_task
 def request_quarterly_reports() -> int:
-    """Beat: the quarterly progress reports of the networks that chose them."""
-    return len(report_services.reports_request_quarterly())
+    """Beat: the quarterly progress reports of the networks that chose them. Counts the
+    reports handed to the broker; the others wait for the sweeper."""
+    created = report_services.reports_request_quarterly()
+    return Report.objects.filter(pk__in=[r.pk for r in created], sent_at__isnull=False).count()
+
+
+@shared_task
+def sweep_reports() -> dict:
+    """Beat, every minute: re-send waiting jobs the broker lost or never got, take over or
+    fail jobs whose process died (network.services.reports.reports_sweep)."""
+    return report_services.reports_sweep()
 
 
 @shared_task(ignore_result=True)

@@ -1,5 +1,6 @@
 """Reports: request, watch the job, download the PDF, retry a failed job, HTML preview."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -13,6 +14,7 @@ from network.access import get_access
 from network.forms.reports import ReportRequestForm
 from network.models import Report
 from network.reports.context import context_for_report, render_report_html
+from network.services.reports import builds_in_process
 from network.services.reports import report_request as request_report
 from network.services.reports import report_retry as retry_report
 from network.views.common import page_context
@@ -62,15 +64,50 @@ def report_request(request, network_slug):
         return _list(request, access, form, status=400)
     membership = form.cleaned_data["membership"]
     access.require(access.can_request_report(membership))
-    report = request_report(
+    report, created = request_report(
         network=access.network,
         kind=form.cleaned_data["kind"],
         membership=membership,
         period=form.period(),
         requested_by=request.user,
     )
-    messages.success(request, _("Der Bericht wurde angefordert."))
+    report.refresh_from_db(fields=["status", "sent_at"])
+    if not created:
+        messages.info(
+            request,
+            _(
+                "Dieser Bericht ist schon angefordert und wird erstellt. Hier sehen Sie "
+                "seinen Stand; ein zweiter wurde nicht angelegt."
+            ),
+        )
+    elif report.status == Report.Status.PENDING and report.sent_at is None:
+        messages.warning(request, _broker_down_notice())
+    else:
+        messages.success(request, _("Der Bericht wurde angefordert."))
     return redirect("network:report_detail", network_slug=access.network.slug, pk=report.pk)
+
+
+def _broker_down_notice() -> str:
+    return _(
+        "Der Bericht ist vorgemerkt, aber der Hintergrunddienst ist gerade nicht "
+        "erreichbar. Er wird automatisch erstellt, sobald der Dienst wieder läuft; Sie "
+        "müssen nichts weiter tun."
+    )
+
+
+def _status_context(access, report) -> dict:
+    """What the status partial needs, and what the person may expect to wait."""
+    if builds_in_process():
+        # In-process builds have no worker that would take a dead build over.
+        report.give_up_if_lost(nobody_takes_over=True)
+    minutes = -(-(settings.REPORT_LEASE_SECONDS + settings.REPORT_SWEEP_SECONDS) // 60)
+    return {
+        "network": access.network,
+        "report": report,
+        "can_retry": access.can_request_report(report.membership),
+        "takeover_minutes": minutes,
+        "broker_down": report.status == Report.Status.PENDING and report.sent_at is None,
+    }
 
 
 @login_required
@@ -81,12 +118,7 @@ def report_detail(request, network_slug, pk):
     return render(
         request,
         "network/reports/detail.html",
-        {
-            "access": access,
-            "network": access.network,
-            "report": report,
-            "can_retry": access.can_request_report(report.membership),
-        },
+        {"access": access, **_status_context(access, report)},
     )
 
 
@@ -95,15 +127,7 @@ def report_detail(request, network_slug, pk):
 def report_status(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     report = _report(access, pk)
-    return render(
-        request,
-        "network/reports/_status.html",
-        {
-            "network": access.network,
-            "report": report,
-            "can_retry": access.can_request_report(report.membership),
-        },
-    )
+    return render(request, "network/reports/_status.html", _status_context(access, report))
 
 
 @login_required
@@ -127,6 +151,14 @@ def report_retry(request, network_slug, pk):
     access.require(access.can_request_report(report.membership))
     if retry_report(report=report):
         messages.success(request, _("Der Bericht wird erneut erstellt."))
+    elif report.status == Report.Status.FAILED:
+        messages.error(
+            request,
+            _(
+                "Derselbe Bericht wurde inzwischen neu angefordert und wird schon erstellt; "
+                "dieser bleibt fehlgeschlagen."
+            ),
+        )
     else:
         messages.error(request, _("Nur fehlgeschlagene Berichte können erneut erstellt werden."))
     return redirect("network:report_detail", network_slug=access.network.slug, pk=report.pk)

@@ -62,7 +62,8 @@ def new_report(actors, **kwargs):
         "requested_by": actors.coordinator,
     }
     defaults.update(kwargs)
-    return services.report_request(**defaults)
+    report, _created = services.report_request(**defaults)
+    return report
 
 
 class TestLifeCycle:
@@ -95,14 +96,12 @@ class TestLifeCycle:
         assert (report.status, report.error, report.progress) == ("pending", "", 0)
         assert report.claim() == 2
 
-    def test_dead_worker_claim_is_taken_over_after_the_hard_time_limit(
-        self, actors, settings, media
-    ):
+    def test_dead_worker_claim_is_taken_over_when_its_lease_ends(self, actors, settings, media):
         report = new_report(actors)
         first = report.claim()
-        # Not yet stale: nobody else may take it.
+        # Its lease is live: nobody else may take it.
         assert Report.objects.get(pk=report.pk).claim() is None
-        later = timezone.now() + timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
+        later = timezone.now() + timedelta(seconds=settings.REPORT_LEASE_SECONDS + 1)
         takeover = Report.objects.get(pk=report.pk)
         second = takeover.claim(now=later)
         assert (first, second) == (1, 2)

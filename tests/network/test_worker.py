@@ -1,5 +1,6 @@
-"""A real Celery worker on Redis is killed (SIGKILL) in the middle of a report; a new one
-takes the redelivered job over, and the report ends done exactly once.
+"""A real Celery worker on Redis is killed (SIGKILL) in the middle of a report — the whole
+worker, or only its pool child as the OOM killer does —; the redelivered job is taken over
+once the dead attempt's lease has ended, and the report ends done exactly once.
 
 Needs CELERY_BROKER_URL (CI sets it) and a database the worker process can reach
 (PostgreSQL; SQLite's in-memory test database is skipped). The worker uses its own Redis
@@ -116,21 +117,25 @@ def wait_for(condition, timeout, what, log: Path):
     pytest.fail(f"timed out waiting for {what}; worker log:\n{log.read_text()[-4000:]}")
 
 
-def test_killed_worker_report_finishes_exactly_once(actors, broker, tmp_path):
-    from kombu import Connection
+LEASE_SECONDS = 4
 
-    media = tmp_path / "media"
-    gate = tmp_path / "gate"
-    log = tmp_path / "worker.log"
-    env = {
+
+def worker_env(broker, tmp_path) -> dict:
+    return {
         **os.environ,
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": broker,
         "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-        "KNN_REPORT_TEST_GATE": str(gate),
-        "DJANGO_MEDIA_ROOT": str(media),
+        "KNN_REPORT_LEASE_SECONDS": str(LEASE_SECONDS),
+        "KNN_REPORT_TEST_GATE": str(tmp_path / "gate"),
+        "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
         "DJANGO_DEBUG": "true",
     }
+
+
+def send_report(actors, broker) -> Report:
+    from kombu import Connection
+
     report = Report.objects.create(
         network=actors.network,
         membership=actors.luenen,
@@ -142,6 +147,53 @@ def test_killed_worker_report_finishes_exactly_once(actors, broker, tmp_path):
     )
     with Connection(broker) as conn:
         build_report.apply_async(args=[report.pk], connection=conn)
+    return report
+
+
+def assert_done_exactly_once(report, tmp_path):
+    media = tmp_path / "media"
+    report.refresh_from_db()
+    assert report.status == "done", report.error
+    assert report.attempts == 2  # the killed claim, and the one that finished
+    assert not Path(f"{tmp_path / 'gate'}.started-3").exists()  # never built a third time
+    files = list((media / "reports").rglob("*.pdf"))
+    assert len(files) == 1 and files[0].read_bytes().startswith(b"%PDF")
+    assert report.file.name == str(files[0].relative_to(media))
+
+
+def test_killed_pool_child_report_is_taken_over_and_finishes_exactly_once(actors, broker, tmp_path):
+    """The audit's F2: only the child dies, the task is redelivered at once, and the old
+    code found the job running, skipped it and acknowledged it: stuck for good."""
+    gate, log = tmp_path / "gate", tmp_path / "worker.log"
+    report = send_report(actors, broker)
+    worker = start_worker(worker_env(broker, tmp_path), log)
+    try:
+        started = Path(f"{gate}.started-1")
+        wait_for(started.exists, 90, "the first claim", log)
+        wait_for(lambda: started.read_text().strip().isdigit(), 10, "the child's pid", log)
+        child = int(started.read_text())
+        assert child != worker.pid
+        os.kill(child, signal.SIGKILL)  # what the OOM killer does to a large build
+        gate.with_name("gate.open").touch()
+
+        def finished():
+            report.refresh_from_db()
+            return report.status in {"done", "failed"}
+
+        # Redelivered at once; taken over when the dead attempt's lease has ended.
+        wait_for(finished, LEASE_SECONDS + 60, "the taken-over report", log)
+        assert worker.poll() is None  # the worker itself lived on
+    finally:
+        stop(worker)
+    assert_done_exactly_once(report, tmp_path)
+    assert report.lost_attempts == 1
+    assert "WorkerLostError" in log.read_text()
+
+
+def test_killed_worker_report_finishes_exactly_once(actors, broker, tmp_path):
+    gate, log = tmp_path / "gate", tmp_path / "worker.log"
+    env = worker_env(broker, tmp_path)
+    report = send_report(actors, broker)
 
     first = start_worker(env, log)
     try:
@@ -164,11 +216,5 @@ def test_killed_worker_report_finishes_exactly_once(actors, broker, tmp_path):
         wait_for(finished, VISIBILITY_TIMEOUT + 90, "the redelivered report", log)
     finally:
         stop(second)
-    report.refresh_from_db()
-    assert report.status == "done", report.error
-    assert report.attempts == 2  # the killed claim, and the one that finished
-    assert not Path(f"{gate}.started-3").exists()  # never built a third time
-    files = list((media / "reports").rglob("*.pdf"))
-    assert len(files) == 1 and files[0].read_bytes().startswith(b"%PDF")
-    assert report.file.name == str(files[0].relative_to(media))
+    assert_done_exactly_once(report, tmp_path)
     assert settings.CELERY_TASK_TIME_LIMIT < settings.CELERY_VISIBILITY_TIMEOUT
