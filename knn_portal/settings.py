@@ -167,7 +167,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
+# One counter per account (however the address is spelt) and per client address (behind
+# DJANGO_PROXY_COUNT trusted proxies): network/throttle.py.
+AXES_USERNAME_CALLABLE = "network.throttle.login_username"
+AXES_CLIENT_IP_CALLABLE = "network.throttle.client_address"
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 
 # Idle timeout: the session ends after this many minutes without a request.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_MINUTES", 60, minimum=5) * 60
