@@ -6,8 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.concurrency import VersionedModelForm
+from network.documents import DocumentField
+from network.forms import fields
+from network.forms.base import PortalModelForm
 
-from . import services
 from .models import (
     BoardCriterion,
     BuildingProject,
@@ -20,8 +22,6 @@ from .models import (
     Variant,
 )
 from .presets import PRESET_CHOICES
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ProjectForm(VersionedModelForm):
@@ -50,8 +50,6 @@ class ProjectForm(VersionedModelForm):
             "description",
         ]
         widgets = {
-            "application_date": DATE,
-            "construction_start": DATE,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -79,7 +77,7 @@ class SettingsForm(VersionedModelForm):
 
 class BoardCreateForm(forms.Form):
     preset = forms.ChoiceField(label=_("Vorlage"), choices=PRESET_CHOICES, required=False)
-    name = forms.CharField(
+    name = fields.CharField(
         label=_("Name"),
         max_length=200,
         required=False,
@@ -149,14 +147,14 @@ class LevelForm(VersionedModelForm):
 class ScoreForm(forms.Form):
     """Points, justification and evidence for every criterion of the board at once."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+    loaded_version = fields.VersionField(required=True)
 
     def __init__(self, *args, criteria, scores, **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
             score = scores.get(criterion.pk)
-            self.fields[f"points_{criterion.pk}"] = forms.IntegerField(
+            self.fields[f"points_{criterion.pk}"] = fields.IntegerField(
                 label=_("Punkte (0–100)"),
                 min_value=0,
                 max_value=100,
@@ -168,30 +166,25 @@ class ScoreForm(forms.Form):
                     "invalid": _("Bitte eine ganze Zahl von 0 bis 100 eingeben."),
                 },
             )
-            self.fields[f"justification_{criterion.pk}"] = forms.CharField(
+            self.fields[f"justification_{criterion.pk}"] = fields.TextField(
                 label=_("Begründung"),
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 initial=score.justification if score else "",
             )
-            self.fields[f"evidence_{criterion.pk}"] = forms.FileField(
+            self.fields[f"evidence_{criterion.pk}"] = DocumentField(
                 label=_("Nachweis hochladen"), required=False
             )
 
     def clean(self):
         data = super().clean()
         for criterion in self.criteria:
-            upload = data.get(f"evidence_{criterion.pk}")
-            if upload:
-                try:
-                    services.validate_upload(upload)
-                except ValidationError as error:
-                    self.add_error(f"evidence_{criterion.pk}", error)
-                if data.get(f"points_{criterion.pk}") is None:
-                    self.add_error(
-                        f"points_{criterion.pk}",
-                        _("Ein Nachweis gehört zu einem Punktwert: bitte Punkte vergeben."),
-                    )
+            # The evidence field itself checks the file (network.documents).
+            if data.get(f"evidence_{criterion.pk}") and data.get(f"points_{criterion.pk}") is None:
+                self.add_error(
+                    f"points_{criterion.pk}",
+                    _("Ein Nachweis gehört zu einem Punktwert: bitte Punkte vergeben."),
+                )
         return data
 
     def entries(self):
@@ -234,7 +227,7 @@ class VariantForm(VersionedModelForm):
         return value
 
 
-class EnergyUseForm(forms.ModelForm):
+class EnergyUseForm(PortalModelForm):
     class Meta:
         model = EnergyUse
         fields = [
@@ -287,13 +280,3 @@ class GuidelineForm(VersionedModelForm):
         ):
             instance.published_at = timezone.now()
         return super().save_checked(commit=commit)
-
-
-class DocumentForm(forms.Form):
-    title = forms.CharField(label=_("Titel"), max_length=200, required=False)
-    file = forms.FileField(label=_("Datei"))
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        services.validate_upload(upload)
-        return upload

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from network.concurrency import VersionedModel
 from network.models import Document, Membership, Network
+from network.querysets import WatchedManager, WatchedQuerySet
 
 from . import economics, legal, scoring
 
@@ -56,6 +57,7 @@ class BuildingSettings(VersionedModel):
         default=Decimal("2.00"),
         validators=[MinValueValidator(-50), MaxValueValidator(50)],
     )
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -79,7 +81,7 @@ class BuildingSettings(VersionedModel):
         )
 
 
-class BuildingProjectQuerySet(models.QuerySet):
+class BuildingProjectQuerySet(WatchedQuerySet):
     def of_network(self, network):
         return self.filter(membership__network=network)
 
@@ -272,7 +274,7 @@ class BuildingProject(VersionedModel):
         return legal.check(self.legal_facts())
 
 
-class ScoringBoardQuerySet(models.QuerySet):
+class ScoringBoardQuerySet(WatchedQuerySet):
     def active(self):
         return self.filter(status=ScoringBoard.Status.ACTIVE)
 
@@ -365,6 +367,7 @@ class CriteriaGroup(VersionedModel):
         help_text=_("Abwählen, um die Gruppe wie bei der DGNB die Standortqualität auszunehmen."),
     )
     position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -408,6 +411,7 @@ class BoardCriterion(VersionedModel):
         help_text=_("Wird sie verfehlt, ist das Vorhaben nicht auszeichnungsfähig."),
     )
     position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -440,6 +444,7 @@ class RatingLevel(VersionedModel):
         blank=True,
         validators=PCT,
     )
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -451,7 +456,7 @@ class RatingLevel(VersionedModel):
         return self.name
 
 
-class AssessmentQuerySet(models.QuerySet):
+class AssessmentQuerySet(WatchedQuerySet):
     def of_network(self, network):
         return self.filter(project__membership__network=network)
 
@@ -560,6 +565,7 @@ class Score(VersionedModel):
     evidence = models.ManyToManyField(
         Document, blank=True, related_name="building_scores", verbose_name=_("Nachweise")
     )
+    objects = WatchedManager()
     history = HistoricalRecords(m2m_fields=[evidence])
 
     class Meta:
@@ -609,6 +615,7 @@ class Variant(VersionedModel):
         default=0,
         validators=[MinValueValidator(-50), MaxValueValidator(50)],
     )
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -668,6 +675,7 @@ class EnergyUse(VersionedModel):
         default=0,
         validators=POSITIVE,
     )
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -688,9 +696,15 @@ class EnergyUse(VersionedModel):
         )
 
 
-class GuidelineQuerySet(models.QuerySet):
+def sees_guideline_drafts(access) -> bool:
+    """Drafts of guidelines (whole guidelines and revisions saved as drafts) are for the
+    moderation and the experts who write them; everyone else reads what was published."""
+    return access.can_edit_meeting_content()
+
+
+class GuidelineQuerySet(WatchedQuerySet):
     def visible_to(self, access):
-        if access.can_edit_meeting_content():
+        if sees_guideline_drafts(access):
             return self
         return self.filter(status=Guideline.Status.PUBLISHED)
 
@@ -739,3 +753,12 @@ class Guideline(VersionedModel):
 
     def __str__(self):
         return self.title
+
+    def revisions_visible_to(self, access):
+        """The history records of this guideline that `access` may read, newest first: all
+        of them for those who see drafts, otherwise only the ones saved as published (a
+        revision saved as a draft was never published, even if a later one was)."""
+        records = self.history.order_by("-history_id")
+        if not sees_guideline_drafts(access):
+            records = records.filter(status=Guideline.Status.PUBLISHED)
+        return records

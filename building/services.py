@@ -1,7 +1,6 @@
 """Writes of the building app that span several rows or models."""
 
 from decimal import Decimal
-from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,10 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history
 
-from network import freshness
 from network.concurrency import EditConflict, changes_since
-from network.models import Document
-from network.models.documents import ALLOWED_DOCUMENT_TYPES
+from network.documents import document_store
 
 from . import legal, scoring
 from .models import (
@@ -33,7 +30,6 @@ def project_refresh(*, project: BuildingProject) -> BuildingProject:
     assessments (both depend on the project's data)."""
     project.legal_status = legal.status(project.legal_results())
     BuildingProject.objects.filter(pk=project.pk).update(legal_status=project.legal_status)
-    freshness.mark_changed({project.membership.network_id})  # update() sends no signals
     for assessment in project.assessments.drafts().select_related("board"):
         assessment.project = project
         assessment_refresh(assessment=assessment)
@@ -49,7 +45,6 @@ def assessment_refresh(*, assessment: Assessment) -> scoring.Result:
         rating=result.rating or "",
         eligible=result.eligible,
     )
-    freshness.mark_changed({assessment.board.network_id})  # update() sends no signals
     return result
 
 
@@ -205,7 +200,6 @@ def assessment_start(*, project: BuildingProject, board: ScoringBoard) -> Assess
     assessment, _created = Assessment.objects.get_or_create(project=project, board=board)
     assessment_refresh(assessment=assessment)
     BuildingProject.objects.filter(pk=project.pk).update(latest_assessment=assessment)
-    freshness.mark_changed({board.network_id})  # update() sends no signals
     return assessment
 
 
@@ -281,41 +275,3 @@ def assessment_finalise(*, assessment: Assessment, user) -> scoring.Result:
         )
     assessment.finalise(user)
     return assessment_refresh(assessment=assessment)
-
-
-# --- documents -----------------------------------------------------------------------------
-
-
-def validate_upload(upload) -> None:
-    """The portal's upload rules: known file types only, size limit from the settings."""
-    from django.conf import settings
-
-    suffix = PurePath(upload.name or "").suffix.lower().lstrip(".")
-    if suffix not in ALLOWED_DOCUMENT_TYPES:
-        raise ValidationError(
-            _("Dateityp „%(suffix)s“ ist nicht erlaubt. Erlaubt sind: %(allowed)s.")
-            % {"suffix": suffix or "?", "allowed": ", ".join(sorted(ALLOWED_DOCUMENT_TYPES))}
-        )
-    if upload.size > settings.DOCUMENT_MAX_BYTES:
-        raise ValidationError(
-            _("Die Datei ist größer als %(mb)s MB.")
-            % {"mb": settings.DOCUMENT_MAX_BYTES // (1024 * 1024)}
-        )
-
-
-def document_store(*, network, membership, upload, user, title: str = "") -> Document:
-    validate_upload(upload)
-    suffix = PurePath(upload.name).suffix.lower().lstrip(".")
-    document = Document(
-        network=network,
-        membership=membership,
-        title=title or PurePath(upload.name).stem[:200],
-        file=upload,
-        original_name=PurePath(upload.name).name[:255],
-        content_type=ALLOWED_DOCUMENT_TYPES[suffix],
-        size=upload.size,
-        uploaded_by=user,
-    )
-    document.full_clean()
-    document.save()
-    return document

@@ -9,13 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network.access import get_access
 from network.concurrency import EditConflict
+from network.documents import DocumentForm, document_response, document_store
 from network.models import Document, Membership
 from network.views.common import page_context
 
@@ -25,7 +26,6 @@ from .forms import (
     BoardCreateForm,
     BoardForm,
     CriterionForm,
-    DocumentForm,
     EnergyUseFormSet,
     GroupForm,
     GuidelineForm,
@@ -730,16 +730,7 @@ def document_download(request, network_slug, pk):
     attachment = Guideline.objects.filter(network=access.network, attachments=document)
     if not evidence and not attachment.visible_to(access).exists():
         raise Http404
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
+    return document_response(document)
 
 
 # --- guidelines ----------------------------------------------------------------------------------
@@ -772,7 +763,7 @@ def guideline_detail(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     guideline = _guideline(access, pk)
     revisions = list(
-        guideline.history.order_by("-history_id")
+        guideline.revisions_visible_to(access)
         .select_related("history_user")
         .only("history_id", "revision", "history_date", "history_user", "status", "body", "title")
     )
@@ -798,7 +789,7 @@ def guideline_detail(request, network_slug, pk):
             versions=versions,
             criteria=guideline.criteria.select_related("group__board"),
             attachments=guideline.attachments.all(),
-            upload_form=DocumentForm(),
+            upload_form=DocumentForm(title_required=False),
             can_edit=access.can_edit_meeting_content(),
         ),
     )
@@ -828,9 +819,9 @@ def guideline_attach(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     access.require(access.can_edit_meeting_content())
     guideline = _guideline(access, pk)
-    form = DocumentForm(request.POST, request.FILES)
+    form = DocumentForm(request.POST, request.FILES, title_required=False)
     if form.is_valid():
-        document = services.document_store(
+        document = document_store(
             network=access.network,
             membership=None,
             upload=form.cleaned_data["file"],

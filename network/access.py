@@ -9,10 +9,19 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .models import Department, Membership, Network, Role
+from .models import (
+    Department,
+    Membership,
+    MembershipRequest,
+    Municipality,
+    Network,
+    Role,
+    User,
+)
 
 Kind = Role.Kind
 
@@ -96,6 +105,15 @@ class Access:
         """Meeting documents, minutes, guidelines: moderators and experts."""
         return self.is_moderator or self.is_expert
 
+    def can_set_action_item_status(self, item) -> bool:
+        """The status of an action item: whoever edits the whole item (moderators and
+        experts), and its owner while they still work for a member (an observer writes
+        nothing, a member that left is no longer editable). The owner changes the status
+        only, never what the item asks of whom by when."""
+        if self.can_edit_meeting_content():
+            return True
+        return item.owner_id == self.user.pk and bool(self.active_own_membership_ids)
+
     def can_edit_membership(self, membership: Membership) -> bool:
         """Writing a member's own data (roadmap, adoptions, tenders, projects)."""
         if membership.network_id != self.network.pk:
@@ -149,3 +167,72 @@ def get_access(user, network_slug: str) -> Access:
     if not roles:
         raise Http404
     return Access(user=user, network=roles[0].network, roles=roles)
+
+
+# --- municipalities joining a network -------------------------------------------------------
+#
+# Departments belong to the municipality and are shared by all its networks; the moderation
+# of a network may edit its members' departments. A moderator may therefore attach only a
+# municipality whose data they may already edit (still a member of another network they
+# moderate), one they coordinate themselves, or one nobody guards (a member of no network
+# any more); any other joins once one of its coordinators agreed (MembershipRequest).
+
+
+def municipalities_worked_with(user):
+    """Municipalities this person already works for: still members of a network they
+    moderate, or municipalities they coordinate."""
+    if not user.is_authenticated:
+        return Municipality.objects.none()
+    moderated = Membership.objects.active().filter(
+        network__roles__user=user, network__roles__kind=Kind.MODERATOR
+    )
+    return Municipality.objects.filter(
+        Q(memberships__in=moderated) | Q(memberships__in=_coordinated_memberships(user))
+    ).distinct()
+
+
+def _coordinated_memberships(user):
+    """Memberships, still active, of the municipalities `user` coordinates."""
+    return Membership.objects.active().filter(roles__user=user, roles__kind=Kind.COORDINATOR)
+
+
+def municipalities_to_offer(user, network):
+    """What "Kommune aufnehmen" offers: those worked with that are not in `network` yet."""
+    return municipalities_worked_with(user).exclude(memberships__network=network)
+
+
+def joins_directly(user, municipality: Municipality) -> bool:
+    """May `user` make `municipality` a member without its coordinators' consent?"""
+    if not Membership.objects.active().filter(municipality=municipality).exists():
+        return True  # a member of no network: nobody else's data to guard
+    return municipalities_worked_with(user).filter(pk=municipality.pk).exists()
+
+
+def membership_requests_to_answer(user):
+    """Open requests `user` may accept or decline: they coordinate the municipality in a
+    network where it is still a member."""
+    if not user.is_authenticated:
+        return MembershipRequest.objects.none()
+    return MembershipRequest.objects.open().filter(
+        municipality__in=Municipality.objects.filter(memberships__in=_coordinated_memberships(user))
+    )
+
+
+def membership_request_answerers(municipality: Municipality):
+    """Who may answer requests for `municipality`: the other side of the rule above."""
+    return User.objects.filter(
+        roles__kind=Kind.COORDINATOR,
+        roles__membership__in=Membership.objects.active().filter(municipality=municipality),
+    ).distinct()
+
+
+def membership_request_to_answer(user, pk: int) -> MembershipRequest:
+    """One open request `user` may answer; 404 for everyone else (its existence is not
+    revealed)."""
+    return get_object_or_404(
+        membership_requests_to_answer(user).select_related("network", "municipality"), pk=pk
+    )
+
+
+def can_answer_membership_request(user, request: MembershipRequest) -> bool:
+    return membership_requests_to_answer(user).filter(pk=request.pk).exists()

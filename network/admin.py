@@ -44,8 +44,16 @@ for model in (
     models.Document,
     models.ActionItem,
     models.Invitation,
+    models.MembershipRequest,
 ):
     admin.site.register(model, SimpleHistoryAdmin)
+
+
+@admin.register(models.EmailChange)
+class EmailChangeAdmin(admin.ModelAdmin):
+    list_display = ["user", "old_email", "new_email", "created_at", "confirmed_at"]
+    search_fields = ["old_email", "new_email"]
+    exclude = ["token_hash"]
 
 
 @admin.register(models.Report)

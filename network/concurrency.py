@@ -8,9 +8,11 @@ in the meantime, the save is refused and the person is shown what the other one 
 
 from dataclasses import dataclass
 
-from django import forms
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+
+from network.forms.base import PortalModelForm
+from network.forms.fields import VersionField
 
 
 class VersionedModel(models.Model):
@@ -74,14 +76,14 @@ def save_versioned(instance, *, loaded_version: int, update_fields=None):
     return instance
 
 
-class VersionedModelForm(forms.ModelForm):
+class VersionedModelForm(PortalModelForm):
     """A ModelForm that carries the version it was loaded with and refuses stale saves.
 
     Views call `form.save_checked()` instead of `form.save()`; on a conflict the form gets
     a non-field error in German and `form.conflict` holds the other person's changes.
     """
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = VersionField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,7 +94,9 @@ class VersionedModelForm(forms.ModelForm):
     def save_checked(self, commit=True):
         if not self.instance.pk:
             return self.save(commit=commit)
-        loaded = self.cleaned_data.get("loaded_version") or self.instance.version
+        loaded = self.cleaned_data.get("loaded_version")
+        if loaded is None:  # an old form without the field
+            loaded = self.instance.version
         instance = super().save(commit=False)
         try:
             save_versioned(instance, loaded_version=loaded)

@@ -28,25 +28,9 @@ from .models import (
 
 DEMO_PASSWORD = "demo"
 BERLIN = ZoneInfo("Europe/Berlin")
-MEMBERS_CSV = Path(settings.BASE_DIR).parent / "shared" / "data" / "knn-members.csv"
-
-# Same content as ../shared/data/knn-members.csv, so the demo also works without shared/.
-KNN_MEMBERS = [
-    ("Lünen", "luenen", "stadt", "05978024", "Kreis Unna", "05978", 86000),
-    ("Werne", "werne", "stadt", "05978040", "Kreis Unna", "05978", 29000),
-    ("Herten", "herten", "stadt", "05562020", "Kreis Recklinghausen", "05562", 62000),
-    (
-        "Recklinghausen",
-        "recklinghausen",
-        "stadt",
-        "05562032",
-        "Kreis Recklinghausen",
-        "05562",
-        111000,
-    ),
-    ("Welver", "welver", "gemeinde", "05974048", "Kreis Soest", "05974", 12000),
-    ("Kreis Recklinghausen", "kreis-recklinghausen", "kreis", "05562", "", "", 614000),
-]
+# The app's own copy of shared/data/knn-members.csv (tests/procurement/test_shipped_data.py
+# holds it to the original where shared/ is beside the repository).
+MEMBERS_CSV = Path(settings.BASE_DIR) / "network" / "data" / "knn-members.csv"
 KREIS_POPULATION = {"05978": 390000, "05974": 300000, "05562": 614000}
 
 DEPARTMENTS = [
@@ -72,9 +56,7 @@ class Seeded:
 
 
 def members_from_csv(path: Path = MEMBERS_CSV):
-    """Rows of knn-members.csv, or the built-in copy when shared/ is not beside the repo."""
-    if not path.exists():
-        return KNN_MEMBERS
+    """Rows of knn-members.csv: name, slug, kind, AGS, Kreis, Kreis AGS, population."""
     kinds = {"Stadt": "stadt", "Gemeinde": "gemeinde", "Kreis": "kreis"}
     with path.open(encoding="utf-8") as handle:
         return [

@@ -10,8 +10,8 @@ That only holds if every write appends a row. So this module listens to saves, d
 many-to-many changes of every model of the portal's apps (`network` and every app with
 progress sections; a later topic app is covered without code of its own). This is cache
 bookkeeping, not business logic, and a signal is the one place no write path can forget.
-Writes that bypass signals (`bulk_create`, `QuerySet.update`) call `mark_changed` in the
-service that does them.
+Writes that bypass signals (`QuerySet.update`, `bulk_create`, `bulk_update`) mark the
+networks of their rows in `WatchedQuerySet`, the QuerySet every watched model uses.
 
 Why rows in the database and not a counter in the cache: every web process must agree on
 the stamp, also with the per-process memory cache of a small installation; inserting rows
@@ -21,12 +21,17 @@ takes its row with it.
 Inside a transaction a write appends a row at once (the transaction, and a test, sees its
 own change) and, once per network and transaction, one more after commit: a row appended
 before commit can have a smaller id than one another transaction committed meanwhile, and
-figures computed in between would otherwise be kept under the newer id. A stamp carries a
+figures computed in between would otherwise be kept under the newer id. Every write
+registers its after-commit append; when they run, an append already made on this thread
+since a registration covers it (see _AfterCommit), so a transaction of thirty writes
+appends once per network. A stamp carries a
 random token besides the id, so it stays unique where ids come round again (a restored
 backup, two installations sharing one Redis).
 """
 
 import functools
+import itertools
+import threading
 
 from django.apps import apps
 from django.conf import settings
@@ -100,8 +105,8 @@ def mark_changed(network_ids, *, at_once: bool = True) -> None:
     """Record that data of these networks changed (an iterable of ids, or EVERY_NETWORK).
 
     Inside a transaction a row is appended at once (unless `at_once` is false) and one
-    after commit; the after-commit append is registered once per network and transaction,
-    however many rows the transaction writes.
+    after commit; of the after-commit appends one per network runs, however many rows the
+    transaction writes.
     """
     targets = {EVERY_NETWORK} if network_ids is EVERY_NETWORK else set(network_ids)
     if not targets:
@@ -111,40 +116,45 @@ def mark_changed(network_ids, *, at_once: bool = True) -> None:
         return
     if at_once:
         DataChange.objects.bulk_create([DataChange(network_id=n) for n in targets])
-    waiting = targets - _registered_after_commit()
-    if waiting:
-        # robust: the change itself is committed; a failure here must not make it an error.
-        transaction.on_commit(_AfterCommit(waiting), robust=True)
+    # robust: the change itself is committed; a failure here must not make it an error.
+    transaction.on_commit(_AfterCommit(targets), robust=True)
+
+
+# Per thread: a running number, and for each network the number of its last append.
+_local = threading.local()
+
+
+def _tick() -> int:
+    if not hasattr(_local, "counter"):
+        _local.counter, _local.appended = itertools.count(1), {}
+    return next(_local.counter)
 
 
 class _AfterCommit:
-    """The after-commit append of one transaction for some networks."""
+    """The after-commit append a write registered, numbered on its thread.
+
+    When it runs, its transaction has committed. An append made on this thread after the
+    registration was made after that commit too — a thread holds one transaction at a
+    time, and callbacks only run after it ends — so it already gives the network a row
+    newer than everything the transaction wrote, and this one is skipped. A savepoint
+    rolled back drops its callbacks (Django's rule), so nothing is assumed that a rollback
+    took away.
+    """
 
     def __init__(self, targets):
         self.targets = frozenset(targets)
+        self.registered = _tick()
 
     def __call__(self):
-        _append(self.targets)
-
-
-def _registered_after_commit() -> set:
-    """Networks whose after-commit append the current transaction already holds.
-
-    Read from the connection's own list of on-commit callbacks, (savepoint ids, callback,
-    robust) since Django 4.2, which drops the callbacks of a savepoint rolled back: a
-    registration is never assumed that a rollback took away.
-    """
-    found = set()
-    for _savepoint_ids, callback, *_robust in connection.run_on_commit:
-        if isinstance(callback, _AfterCommit):
-            found |= callback.targets
-    return found
+        done = _local.appended
+        _append({n for n in self.targets if done.get(n, 0) < self.registered})
 
 
 def _append(targets) -> None:
     """Append a row per target, drop the rows it makes redundant, tell who listens."""
     for network_id in targets:
         newest = DataChange.objects.create(network_id=network_id)
+        _local.appended[network_id] = _tick()
         DataChange.objects.filter(network_id=network_id, id__lt=newest.pk).delete()
         data_changed.send(sender=DataChange, network_id=network_id, stamp=_stamp_of(newest))
 
@@ -183,6 +193,70 @@ def _parent_fields(model):
     return tuple(sorted(fields, key=lambda f: f.name not in ("network", "membership")))
 
 
+@functools.cache
+def _network_path(model) -> str | None:
+    """The lookup from `model` to its network's id ("assessment__project__membership__
+    network"), along the first foreign keys that lead to one (as networks_of goes), or
+    None for models that belong to no network in particular."""
+    if model is Network:
+        return "pk"
+    if any(f.name == "network" and f.many_to_one for f in model._meta.concrete_fields):
+        return "network"
+    return _path_below(model, 0)
+
+
+def _path_below(model, depth):
+    if depth >= _MAX_DEPTH:
+        return None
+    # Required keys first: a path through an empty foreign key finds no network.
+    for field in sorted(_parent_fields(model), key=lambda f: f.null):
+        parent = field.related_model
+        if parent is Network:
+            return field.name
+        if any(f.name == "network" and f.many_to_one for f in parent._meta.concrete_fields):
+            return f"{field.name}__network"
+        below = _path_below(parent, depth + 1)
+        if below is not None:
+            return f"{field.name}__{below}"
+    return None
+
+
+def networks_of_rows(queryset):
+    """Network ids of the rows of `queryset` (one query), for a bulk update."""
+    path = _network_path(queryset.model)
+    if path is None:
+        return EVERY_NETWORK
+    ids = set(queryset.order_by().values_list(path, flat=True).distinct())
+    # A row whose path has a gap (an empty foreign key) could belong to any network.
+    return EVERY_NETWORK if None in ids else ids
+
+
+def networks_of_objects(model, objs):
+    """Network ids of unsaved or bulk-written rows: from their foreign keys, with one query
+    per thousand distinct parents, for bulk_create and bulk_update."""
+    path = _network_path(model)
+    if path is None:
+        return EVERY_NETWORK
+    if path == "pk":
+        return {obj.pk for obj in objs}
+    first, _, rest = path.partition("__")
+    field = model._meta.get_field(first)
+    parents = {getattr(obj, field.attname) for obj in objs}
+    if None in parents:
+        return EVERY_NETWORK
+    if not rest:
+        return parents
+    found = set()
+    parents = sorted(parents)
+    for start in range(0, len(parents), 1000):
+        found |= set(
+            field.related_model._base_manager.filter(pk__in=parents[start : start + 1000])
+            .values_list(rest, flat=True)
+            .distinct()
+        )
+    return EVERY_NETWORK if None in found else found
+
+
 def _on_save(sender, instance, raw=False, update_fields=None, **kwargs):
     if update_fields is not None and set(update_fields) <= {"last_login"}:
         return  # logging in changes no figure
@@ -215,6 +289,17 @@ def watched_models():
             if model in _NOT_WATCHED or hasattr(model, "instance_type"):  # history model
                 continue
             yield model
+
+
+def unwatched_managers():
+    """(model, manager) pairs of watched models whose bulk writes would escape the stamp:
+    the manager's QuerySet is not a WatchedQuerySet. Must be empty (a test says so)."""
+    from network.querysets import WatchedQuerySet
+
+    for model in watched_models():
+        for manager in model._meta.managers:
+            if not isinstance(manager.get_queryset(), WatchedQuerySet):
+                yield model, manager
 
 
 def watch() -> None:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from network.concurrency import VersionedModelForm
+from network.forms import fields
 from network.models import ActionItem, Department
 
 from .models import Adoption, Criterion, Level, Milestone, ProductGroup, Stage, Tender
@@ -13,15 +14,8 @@ from .models import Adoption, Criterion, Level, Milestone, ProductGroup, Stage, 
 CPV_PATTERN = re.compile(r"^\d{8}$")
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class ProductGroupForm(VersionedModelForm):
-    cpv_text = forms.CharField(
+    cpv_text = fields.CharField(
         label=_("CPV-Codes"),
         required=False,
         help_text=_("Achtstellige Codes, durch Komma oder Leerzeichen getrennt."),
@@ -147,7 +141,6 @@ class AdoptionForm(VersionedModelForm):
     class Meta:
         model = Adoption
         fields = ["target_date", "department", "add_milestone"]
-        widgets = {"target_date": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -157,7 +150,7 @@ class AdoptionForm(VersionedModelForm):
 
 
 class DepartmentsForm(forms.Form):
-    departments = forms.ModelMultipleChoiceField(
+    departments = fields.ModelMultipleChoiceField(
         label=_("Fachbereiche um Zustimmung bitten"),
         queryset=Department.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -175,7 +168,7 @@ class DecisionForm(forms.Form):
         choices=[("agree", _("Zustimmen")), ("object", _("Einwand erheben"))],
         widget=forms.RadioSelect,
     )
-    comment = forms.CharField(
+    comment = fields.TextField(
         label=_("Kommentar"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
@@ -196,7 +189,7 @@ class StatusForm(forms.Form):
             (Adoption.Status.OPEN, _("wieder öffnen")),
         ],
     )
-    reason = forms.CharField(
+    reason = fields.TextField(
         label=_("Begründung (bei Ablehnung)"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
@@ -217,20 +210,20 @@ class BulkForm(forms.Form):
         ("applied", _("als angewendet markieren")),
         ("target", _("Zieldatum setzen")),
     ]
-    criteria = forms.ModelMultipleChoiceField(
+    criteria = fields.ModelMultipleChoiceField(
         label=_("Kriterien"),
         queryset=Criterion.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Bitte wählen Sie mindestens ein Kriterium.")},
     )
     action = forms.ChoiceField(label=_("Aktion"), choices=ACTIONS)
-    departments = forms.ModelMultipleChoiceField(
+    departments = fields.ModelMultipleChoiceField(
         label=_("Fachbereiche"),
         queryset=Department.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    target_date = forms.DateField(label=_("Zieldatum"), required=False, widget=DateInput())
+    target_date = fields.DateField(label=_("Zieldatum"), required=False)
 
     def __init__(self, *args, membership, criteria, **kwargs):
         super().__init__(*args, **kwargs)
@@ -261,9 +254,7 @@ class TenderForm(VersionedModelForm):
             "applied_criteria",
             "evidence_received",
         ]
-        widgets = {"published_on": DateInput(), "applied_criteria": forms.CheckboxSelectMultiple}
-        # German input: 250.000,00
-        localized_fields = ["estimated_value"]
+        widgets = {"applied_criteria": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -315,11 +306,7 @@ class MilestoneForm(VersionedModelForm):
             "criteria",
             "action_items",
         ]
-        widgets = {
-            "due_on": DateInput(),
-            "completed_on": DateInput(),
-            "description": forms.Textarea(attrs={"rows": 3}),
-        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

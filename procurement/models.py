@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from network.concurrency import VersionedModel
 from network.models import ActionItem, Department, Membership, Network
+from network.querysets import WatchedManager, WatchedQuerySet
 
 
 class ProductGroup(VersionedModel):
@@ -29,6 +30,7 @@ class ProductGroup(VersionedModel):
         help_text=_("Name des EU-GPP-Kriteriendokuments, dessen Kriterien hierher gehören."),
     )
     position = models.PositiveIntegerField(_("Reihenfolge"), default=0)
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -71,7 +73,7 @@ class Impact(models.TextChoices):
     OTHER = "other", _("Sonstige")
 
 
-class CriterionQuerySet(models.QuerySet):
+class CriterionQuerySet(WatchedQuerySet):
     def current(self):
         return self.filter(is_current=True)
 
@@ -159,7 +161,7 @@ class Criterion(VersionedModel):
         return (self.gpp_document, self.gpp_category, self.level, self.gpp_id)
 
 
-class AdoptionQuerySet(models.QuerySet):
+class AdoptionQuerySet(WatchedQuerySet):
     def reached(self, *statuses):
         return self.filter(status__in=statuses)
 
@@ -268,6 +270,7 @@ class DepartmentApproval(VersionedModel):
         related_name="+",
         verbose_name=_("Entschieden von"),
     )
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -314,6 +317,7 @@ class Tender(VersionedModel):
         Criterion, blank=True, related_name="tenders", verbose_name=_("Angewendete Kriterien")
     )
     evidence_received = models.BooleanField(_("Nachweise eingegangen"), default=False)
+    objects = WatchedManager()
     history = HistoricalRecords(m2m_fields=[applied_criteria])
 
     class Meta:
@@ -345,6 +349,7 @@ class Roadmap(VersionedModel):
         verbose_name=_("Kommune"),
     )
     title = models.CharField(_("Titel"), max_length=200, default=_("Fahrplan"))
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -366,7 +371,7 @@ class Roadmap(VersionedModel):
         return self.membership_id is None
 
 
-class MilestoneQuerySet(models.QuerySet):
+class MilestoneQuerySet(WatchedQuerySet):
     def open(self):
         return self.exclude(status__in=[Milestone.Status.DONE, Milestone.Status.DROPPED])
 

@@ -1,7 +1,6 @@
 """Views of the procurement area. Every view starts from get_access (404 for outsiders)
 and looks objects up through procurement.access, scoped by the network or membership."""
 
-import csv
 from collections import defaultdict
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network.access import get_access
+from network.csv_export import csv_response, de_number
 from network.models import Membership
 from network.views.common import page_context
 
@@ -58,31 +58,6 @@ DOCUMENTS_FILE = Path(__file__).resolve().parent / "data" / "eu-gpp-criteria-doc
 def _documents():
     """CPV codes of the EU GPP documents."""
     return load_documents(DOCUMENTS_FILE)
-
-
-# Excel runs a cell that starts with one of these as a formula (CSV injection, OWASP);
-# titles and names come from users, so such a cell is exported as text.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def _csv(filename, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # BOM: German Excel then reads UTF-8
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    writer.writerows([_cell(value) for value in row] for row in rows)
-    return response
-
-
-def _de(number):
-    return "" if number is None else str(number).replace(".", ",")
 
 
 # --- overview and catalogue -----------------------------------------------------------------
@@ -385,7 +360,7 @@ def adoption_csv(request, network_slug, municipality_slug):
         _("Zieldatum"),
         _("Federführender Fachbereich"),
     ]
-    return _csv(f"uebernahmen-{membership.municipality.slug}.csv", header, rows)
+    return csv_response(f"uebernahmen-{membership.municipality.slug}.csv", header, rows)
 
 
 @login_required
@@ -618,14 +593,18 @@ def network_matrix(request, network_slug):
         for row in rows:
             line = [row["membership"].municipality.name]
             for cell in row["cells"]:
-                line += [_de(cell["agreed"]), _de(cell["adopted"]), _de(cell["applied"])]
+                line += [
+                    de_number(cell["agreed"]),
+                    de_number(cell["adopted"]),
+                    de_number(cell["applied"]),
+                ]
             share = row["share"]
             line += [
-                _de(share.count_pct if share else None),
-                _de(share.value_pct if share else None),
+                de_number(share.count_pct if share else None),
+                de_number(share.value_pct if share else None),
             ]
             lines.append(line)
-        return _csv(f"netzwerk-matrix-{network.slug}.csv", header, lines)
+        return csv_response(f"netzwerk-matrix-{network.slug}.csv", header, lines)
     return render(
         request,
         "procurement/network_matrix.html",
@@ -721,7 +700,7 @@ def tender_csv(request, network_slug, municipality_slug):
                 tender.title,
                 tender.product_group.name,
                 tender.get_procedure_display(),
-                _de(tender.estimated_value),
+                de_number(tender.estimated_value),
                 ", ".join(c.title for c in tender.applied_criteria.all()),
                 _("ja")
                 if fact.compliant
@@ -740,7 +719,7 @@ def tender_csv(request, network_slug, municipality_slug):
         _("Alle zugestimmten Kriterien angewendet"),
         _("Nachweise eingegangen"),
     ]
-    return _csv(f"ausschreibungen-{membership.municipality.slug}.csv", header, rows)
+    return csv_response(f"ausschreibungen-{membership.municipality.slug}.csv", header, rows)
 
 
 # --- roadmaps -------------------------------------------------------------------------------
@@ -799,7 +778,7 @@ def roadmap(request, network_slug, municipality_slug=None):
             _("Überfällig"),
         ]
         slug = membership.municipality.slug if membership else "vorlage"
-        return _csv(f"fahrplan-{slug}.csv", header, rows)
+        return csv_response(f"fahrplan-{slug}.csv", header, rows)
     return render(
         request,
         "procurement/roadmap.html",

@@ -4,6 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from network.forms import fields
+from network.forms.base import PortalModelForm
 from network.models import User
 
 
@@ -22,13 +24,26 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PortalModelForm):
     """Name and e-mail address of the logged-in person.
 
-    The address is the login and where password resets go, so changing it asks for the
-    current password: an unattended open session is not enough to take the account over.
+    The address is the login and where password resets go. A new one therefore asks for the
+    current password (an unattended open session is not enough) and takes effect only once
+    the link mailed to it is opened (network.services.accounts.email_change_request). The
+    form checks nothing but the format and the password, never whether an address is taken:
+    its answer must not tell who has an account.
     """
 
+    # Not a model field of the form: saving the form must never write the address.
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_(
+            "Eine neue Adresse gilt erst, wenn Sie den Link öffnen, den wir an sie schicken. "
+            "Bis dahin melden Sie sich mit der bisherigen Adresse an."
+        ),
+    )
     current_password = forms.CharField(
         label=_("Aktuelles Passwort"),
         required=False,
@@ -39,13 +54,14 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ["first_name", "last_name", "email"]
+        fields = ["first_name", "last_name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].initial = self.instance.email
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
-            raise ValidationError(_("Diese E-Mail-Adresse gehört schon zu einem anderen Konto."))
-        return email
+        return self.cleaned_data["email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()
@@ -62,8 +78,8 @@ class ProfileForm(forms.ModelForm):
 class InvitationAcceptForm(forms.Form):
     """A new account from an invitation: name and a password that passes the validators."""
 
-    first_name = forms.CharField(label=_("Vorname"), max_length=150)
-    last_name = forms.CharField(label=_("Nachname"), max_length=150)
+    first_name = fields.CharField(label=_("Vorname"), max_length=150)
+    last_name = fields.CharField(label=_("Nachname"), max_length=150)
     password1 = forms.CharField(
         label=_("Passwort"),
         strip=False,

@@ -1,15 +1,13 @@
-"""Forms of the meetings area: meetings, agenda, attendance, minutes, decisions, documents."""
-
-from pathlib import PurePath
+"""Forms of the meetings area: meetings, agenda, attendance, minutes, decisions, action
+items. The upload form of documents is network.documents.DocumentForm."""
 
 from django import forms
-from django.conf import settings
 from django.db.models import Q
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.concurrency import VersionedModelForm
+from network.forms import fields
 from network.models import (
     ActionItem,
     AgendaItem,
@@ -20,10 +18,6 @@ from network.models import (
     Role,
     User,
 )
-from network.models.documents import ALLOWED_DOCUMENT_TYPES
-
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def action_item_owners(network, current=None):
@@ -71,8 +65,6 @@ class MeetingForm(VersionedModelForm):
             "status",
         ]
         widgets = {
-            "starts_at": DATETIME_WIDGET,
-            "ends_at": DATETIME_WIDGET,
             "participants": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
@@ -108,7 +100,7 @@ class MinutesForm(VersionedModelForm):
 
 
 class AgendaItemForm(VersionedModelForm):
-    duration_minutes = forms.IntegerField(
+    duration_minutes = fields.IntegerField(
         label=_("Dauer (Minuten)"),
         min_value=1,
         max_value=24 * 60,
@@ -210,7 +202,6 @@ class ActionItemForm(VersionedModelForm):
     class Meta:
         model = ActionItem
         fields = ["title", "owner", "membership", "due_on", "status"]
-        widgets = {"due_on": DATE_WIDGET}
 
     def __init__(self, *args, network, **kwargs):
         super().__init__(*args, **kwargs)
@@ -224,75 +215,10 @@ class ActionItemForm(VersionedModelForm):
         self.fields["owner"].label_from_instance = lambda u: str(u)
 
 
-class DocumentForm(forms.Form):
-    title = forms.CharField(label=_("Titel"), max_length=200)
-    file = forms.FileField(
-        label=_("Datei"),
-        help_text=_("PDF, Office- oder OpenDocument-Datei oder Bild, höchstens %(size)s.")
-        % {"size": filesizeformat(settings.DOCUMENT_MAX_BYTES)},
-    )
+class ActionItemStatusForm(VersionedModelForm):
+    """What the owner of an action item may change: its status, nothing else. Other fields
+    in the POST are not fields of this form, so they are ignored."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ",".join(
-            f".{ext}" for ext in ALLOWED_DOCUMENT_TYPES
-        )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        extension = PurePath(upload.name).suffix.lower().lstrip(".")
-        if extension not in ALLOWED_DOCUMENT_TYPES:
-            raise forms.ValidationError(
-                _("Dateien vom Typ „%(ext)s“ sind nicht erlaubt. Erlaubt sind: %(allowed)s.")
-                % {"ext": extension or "?", "allowed": ", ".join(sorted(ALLOWED_DOCUMENT_TYPES))}
-            )
-        if upload.size > settings.DOCUMENT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("Die Datei ist %(size)s groß; erlaubt sind höchstens %(max)s.")
-                % {
-                    "size": filesizeformat(upload.size),
-                    "max": filesizeformat(settings.DOCUMENT_MAX_BYTES),
-                }
-            )
-        if upload.size == 0:
-            raise forms.ValidationError(_("Die Datei ist leer."))
-        upload.seek(0)
-        head = upload.read(16)
-        upload.seek(0)
-        if not content_matches(extension, head):
-            raise forms.ValidationError(
-                _(
-                    "Der Inhalt der Datei passt nicht zur Endung „.%(ext)s“. Bitte laden Sie "
-                    "die Originaldatei hoch."
-                )
-                % {"ext": extension}
-            )
-        upload.knn_extension = extension
-        return upload
-
-
-# The first bytes of each allowed type (cheap to check, stops a renamed .exe).
-_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (doc, xls, ppt)
-_ZIP = b"PK\x03\x04"  # OOXML and ODF are ZIP containers
-MAGIC = {
-    "pdf": (b"%PDF-",),
-    "doc": (_OLE,),
-    "xls": (_OLE,),
-    "ppt": (_OLE,),
-    "docx": (_ZIP,),
-    "xlsx": (_ZIP,),
-    "pptx": (_ZIP,),
-    "odt": (_ZIP,),
-    "ods": (_ZIP,),
-    "odp": (_ZIP,),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "gif": (b"GIF87a", b"GIF89a"),
-}
-
-
-def content_matches(extension: str, head: bytes) -> bool:
-    if extension == "webp":
-        return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
-    return any(head.startswith(magic) for magic in MAGIC.get(extension, ()))
+    class Meta:
+        model = ActionItem
+        fields = ["status"]

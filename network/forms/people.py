@@ -1,10 +1,12 @@
 """Forms for members, departments, roles and invitations of a network."""
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from network import access
 from network.concurrency import VersionedModelForm
+from network.forms import fields
+from network.forms.base import PortalModelForm
 from network.models import Department, Invitation, Membership, Municipality, Role, User
 
 Kind = Role.Kind
@@ -56,10 +58,6 @@ class MembershipForm(VersionedModelForm):
     class Meta:
         model = Membership
         fields = ["joined_on", "left_on"]
-        widgets = {
-            "joined_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
         help_texts = {
             "left_on": _(
                 "Nach dem Austritt bleiben die Daten lesbar, können aber nicht mehr "
@@ -75,20 +73,29 @@ class MembershipForm(VersionedModelForm):
         return cleaned
 
 
-class MemberAddForm(forms.ModelForm):
-    """Add a municipality to the network: an existing one, or a new one described here."""
+class MemberAddForm(PortalModelForm):
+    """Add a municipality to the network: an existing one, or a new one described here.
 
-    existing = forms.ModelChoiceField(
+    Offered are only the municipalities the moderator already works with
+    (`access.municipalities_to_offer`). A "new" one whose key (AGS) is already in the
+    portal is that municipality: `cleaned_data["existing"]` then holds it, and the view
+    decides with `access.joins_directly` whether it joins now or after its coordinators'
+    consent.
+    """
+
+    existing = fields.ModelChoiceField(
         label=_("Vorhandene Kommune"),
         queryset=Municipality.objects.none(),
         required=False,
         empty_label=_("– neue Kommune anlegen –"),
-        help_text=_("Leer lassen und die Felder unten ausfüllen, um eine neue Kommune anzulegen."),
+        help_text=_(
+            "Zur Auswahl stehen die Kommunen der Netzwerke, die Sie moderieren. Für eine "
+            "andere Kommune das Feld leer lassen und die Felder unten ausfüllen; ist sie "
+            "schon Mitglied eines anderen Netzwerks, fragen wir ihre Koordination um "
+            "Zustimmung."
+        ),
     )
-    joined_on = forms.DateField(
-        label=_("Beigetreten am"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    joined_on = fields.DateField(label=_("Beigetreten am"))
 
     class Meta:
         model = Municipality
@@ -96,12 +103,13 @@ class MemberAddForm(forms.ModelForm):
 
     NEW_FIELDS = ("name", "slug", "kind", "ags")
 
-    def __init__(self, *args, network, **kwargs):
+    def __init__(self, *args, network, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.network = network
-        self.fields["existing"].queryset = Municipality.objects.exclude(
-            memberships__network=network
-        ).order_by("name")
+        self.fields["existing"].queryset = access.municipalities_to_offer(user, network).order_by(
+            "name"
+        )
+        self.known = None  # the municipality a "new" one's key belongs to
         self.fields["parent"].queryset = Municipality.objects.filter(
             kind=Municipality.Kind.KREIS
         ).order_by("name")
@@ -110,8 +118,8 @@ class MemberAddForm(forms.ModelForm):
         self.order_fields(["existing", "joined_on"])
 
     def _post_clean(self):
-        # A chosen existing municipality needs no validation of the (empty) new fields.
-        if self.cleaned_data.get("existing"):
+        # A chosen or known municipality needs no validation of the new fields.
+        if self.cleaned_data.get("existing") or self.known:
             return
         super()._post_clean()
 
@@ -119,13 +127,21 @@ class MemberAddForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("existing"):
             return cleaned
+        if cleaned.get("ags"):
+            self.known = Municipality.objects.filter(ags=cleaned["ags"]).first()
+        if self.known:
+            if self.known.memberships.filter(network=self.network).exists():
+                self.add_error("ags", _("Diese Kommune ist schon Mitglied im Netzwerk."))
+            else:
+                cleaned["existing"] = self.known  # the municipality with this key, not a copy
+            return cleaned
         for name in self.NEW_FIELDS:
             if not cleaned.get(name) and name not in self.errors:
                 self.add_error(name, _("Bitte ausfüllen, wenn Sie eine neue Kommune anlegen."))
         return cleaned
 
 
-class InvitationForm(forms.ModelForm):
+class InvitationForm(PortalModelForm):
     """Invite a person to the network.
 
     The moderator may offer any role; a coordinator only staff of the municipalities they

@@ -6,19 +6,20 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from network.forms import fields
 from network.models import Membership, Report
 from network.progress import Period
 
 
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Art des Berichts"), choices=Report.Kind.choices)
-    membership = forms.ModelChoiceField(
+    membership = fields.ModelChoiceField(
         label=_("Kommune"),
         queryset=Membership.objects.none(),
         required=False,
         help_text=_("Nur für einen Fortschrittsbericht."),
     )
-    year = forms.IntegerField(
+    year = fields.YearField(
         label=_("Jahr"),
         help_text=_("Ein Fortschrittsbericht reicht vom Jahresbeginn bis heute."),
     )

@@ -3,8 +3,10 @@ from .documents import Document
 from .meetings import ActionItem, AgendaItem, Attendance, Decision, Meeting
 from .people import (
     Department,
+    EmailChange,
     Invitation,
     Membership,
+    MembershipRequest,
     Municipality,
     Network,
     Role,
@@ -20,9 +22,11 @@ __all__ = [
     "Decision",
     "Department",
     "Document",
+    "EmailChange",
     "Invitation",
     "Meeting",
     "Membership",
+    "MembershipRequest",
     "Municipality",
     "Network",
     "Report",

@@ -1,4 +1,5 @@
-"""Uploaded files. They are served only through a permission-checked view."""
+"""Uploaded files. They are served only through a permission-checked view; the rules for
+what may be uploaded, storing and serving live in network/documents.py."""
 
 import uuid
 from pathlib import PurePath
@@ -8,27 +9,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from network.querysets import WatchedManager
+
 from .meetings import Meeting
 from .people import Membership, Network
-
-# File endings and the content types they are served with. Nothing else is accepted.
-ALLOWED_DOCUMENT_TYPES = {
-    "pdf": "application/pdf",
-    "doc": "application/msword",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xls": "application/vnd.ms-excel",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ppt": "application/vnd.ms-powerpoint",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    "odt": "application/vnd.oasis.opendocument.text",
-    "ods": "application/vnd.oasis.opendocument.spreadsheet",
-    "odp": "application/vnd.oasis.opendocument.presentation",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-    "webp": "image/webp",
-}
 
 
 def document_path(instance, filename):
@@ -71,6 +55,7 @@ class Document(models.Model):
         verbose_name=_("Hochgeladen von"),
     )
     uploaded_at = models.DateTimeField(_("Hochgeladen am"), auto_now_add=True)
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:

@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from network.concurrency import VersionedModel
+from network.querysets import WatchedManager, WatchedQuerySet
 
 from .people import Membership, Network
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(WatchedQuerySet):
     def upcoming(self, now=None):
         return self.filter(
             starts_at__gte=now or timezone.now(), status=Meeting.Status.PLANNED
@@ -124,6 +125,7 @@ class AgendaItem(VersionedModel):
     duration_minutes = models.PositiveIntegerField(_("Dauer (Minuten)"), default=15)
     presenter = models.CharField(_("Vortragende Person"), max_length=200, blank=True)
     notes = models.TextField(_("Notizen"), blank=True)
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -163,6 +165,7 @@ class Attendance(models.Model):
     status = models.CharField(
         _("Teilnahme"), max_length=10, choices=Status.choices, default=Status.INVITED
     )
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -181,6 +184,7 @@ class Decision(VersionedModel):
         Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("Termin")
     )
     text = models.TextField(_("Beschluss"))
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -192,7 +196,7 @@ class Decision(VersionedModel):
         return self.text[:80]
 
 
-class ActionItemQuerySet(models.QuerySet):
+class ActionItemQuerySet(WatchedQuerySet):
     def open(self):
         return self.filter(status=ActionItem.Status.OPEN)
 

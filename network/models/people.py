@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from network.concurrency import VersionedModel
+from network.querysets import WatchedManager, WatchedQuerySet
 
 
 def new_secret_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager.from_queryset(WatchedQuerySet)):
     use_in_migrations = True
 
     def _create(self, email, password, **extra):
@@ -86,6 +87,7 @@ class Network(VersionedModel):
         default=False,
         help_text=_("Erstellt zu jedem Quartalsbeginn automatisch einen Bericht je Mitglied."),
     )
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -136,6 +138,7 @@ class Municipality(VersionedModel):
         related_name="children",
         limit_choices_to={"kind": "kreis"},
     )
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -173,7 +176,7 @@ class Municipality(VersionedModel):
                 )
 
 
-class MembershipQuerySet(models.QuerySet):
+class MembershipQuerySet(WatchedQuerySet):
     def active(self, on=None):
         on = on or timezone.localdate()
         return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=on), joined_on__lte=on)
@@ -230,6 +233,7 @@ class Department(VersionedModel):
     )
     name = models.CharField(_("Name"), max_length=200)
     email = models.EmailField(_("Funktionspostfach"), blank=True)
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -281,6 +285,7 @@ class Role(VersionedModel):
         related_name="roles",
         verbose_name=_("Fachbereich"),
     )
+    objects = WatchedManager()
     history = HistoricalRecords()
 
     class Meta:
@@ -342,7 +347,7 @@ def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-class InvitationQuerySet(models.QuerySet):
+class InvitationQuerySet(WatchedQuerySet):
     def open(self):
         return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
 
@@ -388,3 +393,120 @@ class Invitation(models.Model):
 
     def __str__(self):
         return self.email
+
+
+class EmailChangeQuerySet(WatchedQuerySet):
+    def open(self):
+        return self.filter(confirmed_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class EmailChange(models.Model):
+    """A new login address someone asked for; it takes effect only when the link mailed to
+    it is opened by the same, logged-in person (network.services.accounts).
+
+    Until then the old address stays the login and where password resets go, so typing in
+    somebody else's address (an open invitation's, say) takes over nothing. Only the
+    SHA-256 of the token is stored, as for invitations. A request for an address that
+    already belongs to another account is stored as well, with a token that was never sent
+    anywhere: the person asking sees exactly what they would see for a free address, so
+    the profile does not reveal who has an account. The rows are the history of a person's
+    address (old, new, when asked, when confirmed).
+    """
+
+    VALID_FOR = timedelta(days=3)
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="email_changes", verbose_name=_("Person")
+    )
+    old_email = models.EmailField(_("Bisherige E-Mail-Adresse"))
+    new_email = models.EmailField(_("Neue E-Mail-Adresse"))
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EmailChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Änderung der E-Mail-Adresse")
+        verbose_name_plural = _("Änderungen der E-Mail-Adresse")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.old_email} → {self.new_email}"
+
+
+class MembershipRequestQuerySet(WatchedQuerySet):
+    def open(self):
+        return self.filter(status=MembershipRequest.Status.OPEN)
+
+
+class MembershipRequest(models.Model):
+    """A moderator asks that a municipality which is a member of other networks join theirs.
+
+    Departments belong to the municipality and are shared by all its networks, and the
+    moderation of a network may edit its members' departments. So a municipality that is
+    still a member of a network whose moderation this person is not joins only when one of
+    its coordinators agrees; the membership is created on acceptance. Who may answer is
+    decided in network.access (`membership_requests_to_answer`).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("offen")
+        ACCEPTED = "accepted", _("angenommen")
+        DECLINED = "declined", _("abgelehnt")
+
+    network = models.ForeignKey(
+        Network,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("Netzwerk"),
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="membership_requests",
+        verbose_name=_("Kommune"),
+    )
+    joined_on = models.DateField(_("Beigetreten am"))
+    requested_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("Angefragt von"),
+    )
+    requested_at = models.DateTimeField(_("Angefragt am"), auto_now_add=True)
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    answered_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Beantwortet von"),
+    )
+    answered_at = models.DateTimeField(_("Beantwortet am"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = MembershipRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Beitrittsanfrage")
+        verbose_name_plural = _("Beitrittsanfragen")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "municipality"],
+                condition=Q(status="open"),
+                name="membership_request_one_open",
+                violation_error_message=_(
+                    "Für diese Kommune gibt es schon eine offene Beitrittsanfrage."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.municipality} → {self.network}"

@@ -11,10 +11,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from network import freshness
 from network.calendar import build_calendar
-from network.models import AgendaItem, Attendance, Document, Meeting, Membership, Role, User
-from network.models.documents import ALLOWED_DOCUMENT_TYPES
+from network.models import AgendaItem, Attendance, Meeting, Membership, Role, User
 
 
 def meeting_invitees(meeting) -> list[tuple[int, int | None]]:
@@ -59,7 +57,6 @@ def meeting_invite(*, meeting) -> int:
     for attendance in new:
         attendance.full_clean(validate_unique=False, validate_constraints=False)
     bulk_create_with_history(new, Attendance)
-    freshness.mark_changed({meeting.network_id})  # bulk_create sends no signals
     # Mail only once the invitations are stored; a mail failure does not undo them (the
     # list in the portal is the record, the mail a courtesy).
     recipients = [attendance.user_id for attendance in new]
@@ -145,7 +142,6 @@ def attendance_record(*, meeting, statuses: dict[int, str], loaded: dict[int, st
         raise AttendanceChanged(clashes)
     if changed:
         bulk_update_with_history(changed, Attendance, ["status"])
-        freshness.mark_changed({meeting.network_id})  # bulk_update sends no signals
     if meeting.starts_at <= timezone.now():
         meeting.mark_held()
     return len(changed)
@@ -194,31 +190,3 @@ def agenda_item_move(*, item, direction: str) -> bool:
 
 def agenda_item_delete(*, item) -> None:
     item.delete()
-
-
-@transaction.atomic
-def document_upload(*, meeting, upload, title, user) -> Document:
-    """Attach an uploaded file (already checked by DocumentForm) to a meeting."""
-    extension = getattr(upload, "knn_extension", upload.name.rsplit(".", 1)[-1].lower())
-    document = Document(
-        network_id=meeting.network_id,
-        meeting=meeting,
-        title=title,
-        original_name=upload.name[-255:],
-        content_type=ALLOWED_DOCUMENT_TYPES[extension],
-        size=upload.size,
-        uploaded_by=user,
-    )
-    document.file = upload
-    # The stored name comes from document_path; the upload's own name may be long.
-    document.full_clean(exclude=["file"])
-    document.save()
-    return document
-
-
-def document_delete(*, document) -> None:
-    """Delete the record, then (once committed) the stored file."""
-    name, storage = document.file.name, document.file.storage
-    with transaction.atomic():
-        document.delete()
-        transaction.on_commit(lambda: storage.delete(name))

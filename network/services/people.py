@@ -1,7 +1,9 @@
 """Writes about people that span several models: invitations, roles, memberships."""
 
+import logging
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import router, transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -11,8 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from network.models import Invitation, Membership, Municipality, Role, User
+from network import access
+from network.models import Invitation, Membership, MembershipRequest, Municipality, Role, User
 from network.models.people import hash_token, new_secret_token
+
+logger = logging.getLogger(__name__)
 
 
 class InvitationInvalid(Exception):
@@ -68,7 +73,7 @@ def invitation_create(
             "invitation": invitation,
             "link": invitation_link(raw_token),
             "valid_until": invitation.expires_at,
-            "existing_account": User.objects.filter(email__iexact=invitation.email).exists(),
+            "existing_account": invitation_account(invitation) is not None,
         }
         # Sent inside the transaction on purpose: if the mail server refuses (OSError), the
         # invitation is rolled back, as nobody could ever hold its link.
@@ -105,11 +110,39 @@ def _check_open(invitation):
         raise InvitationInvalid(_("Die Kommune ist nicht mehr Mitglied im Netzwerk."))
 
 
+class InvitationForAnotherAccount(Exception):
+    """An account with the invited address exists, and the person accepting is not logged
+    in as it."""
+
+
+def invitation_account(invitation: Invitation) -> User | None:
+    """The existing account the invitation is meant for, if any (its e-mail address)."""
+    return User.objects.filter(email__iexact=invitation.email).first()
+
+
+def invitation_may_accept(*, account: User | None, user) -> bool:
+    """Whether `user` (the logged-in person, or an anonymous one) may accept an invitation
+    whose address belongs to `account`: a new address may be taken by whoever holds the
+    link (it sets the new account's password); an existing account's only by that account,
+    logged in. Otherwise an address changed to an invited one, or a link opened in someone
+    else's session, would hand the role to the wrong person."""
+    if account is None:
+        return True
+    return user is not None and user.is_authenticated and user.pk == account.pk
+
+
 def invitation_accept(
-    *, invitation: Invitation, first_name: str = "", last_name: str = "", password: str = ""
+    *,
+    invitation: Invitation,
+    user=None,
+    first_name: str = "",
+    last_name: str = "",
+    password: str = "",
 ) -> tuple[User, Role]:
-    """Take the invited role: for the account with the invited e-mail address, or a new
-    account with this name and password. A link works exactly once."""
+    """Take the invited role: for the account with the invited e-mail address, when `user`
+    (the logged-in person) is that account, or for a new account with this name and
+    password. A link works exactly once. Raises InvitationForAnotherAccount when an account
+    with the address exists and `user` is not it; nothing changes then."""
     with transaction.atomic():
         locked = (
             # Only the invitation row is locked; its membership is joined for reading.
@@ -119,7 +152,10 @@ def invitation_accept(
             .first()
         )
         _check_open(locked)
-        user = User.objects.filter(email__iexact=locked.email).first()
+        account = invitation_account(locked)
+        if not invitation_may_accept(account=account, user=user):
+            raise InvitationForAnotherAccount
+        user = account
         if user is None:
             if not password:
                 raise ValidationError({"password1": _("Bitte ein Passwort festlegen.")})
@@ -164,18 +200,122 @@ def role_remove(*, role: Role) -> None:
 
 
 def membership_add(
-    *, network, joined_on, municipality: Municipality | None = None, new_municipality=None
+    *,
+    network,
+    joined_on,
+    added_by,
+    municipality: Municipality | None = None,
+    new_municipality=None,
 ) -> Membership:
-    """Make a municipality a member: an existing one, or `new_municipality` (unsaved)."""
+    """Make a municipality a member: an existing one, or `new_municipality` (unsaved).
+
+    An existing municipality only if `added_by` may attach it directly
+    (`access.joins_directly`), else PermissionDenied: one that is a member of networks
+    they do not moderate joins through `membership_request_create` and its coordinators'
+    consent.
+    """
     with transaction.atomic():
         if municipality is None:
             new_municipality.full_clean()
             new_municipality.save()
             municipality = new_municipality
-        membership = Membership(network=network, municipality=municipality, joined_on=joined_on)
-        membership.full_clean()
-        membership.save()
+        elif not access.joins_directly(added_by, municipality):
+            raise PermissionDenied
+        membership = _membership_create(
+            network=network, municipality=municipality, joined_on=joined_on
+        )
     return membership
+
+
+def _membership_create(*, network, municipality, joined_on) -> Membership:
+    membership = Membership(network=network, municipality=municipality, joined_on=joined_on)
+    membership.full_clean()
+    membership.save()
+    return membership
+
+
+def membership_request_create(
+    *, network, municipality: Municipality, joined_on, requested_by
+) -> MembershipRequest:
+    """Ask the coordinators of `municipality` (in every network where it is a member) to
+    agree that it joins `network`; they get an e-mail after commit.
+
+    A second open request for the same network and municipality is refused with a German
+    ValidationError.
+    """
+    join_request = MembershipRequest(
+        network=network, municipality=municipality, joined_on=joined_on, requested_by=requested_by
+    )
+    if Membership.objects.filter(network=network, municipality=municipality).exists():
+        raise ValidationError(_("Diese Kommune ist schon Mitglied im Netzwerk."))
+    join_request.full_clean()  # includes the one-open-request constraint
+    with transaction.atomic():
+        join_request.save()
+        _mail_after_commit(
+            subject=_("Anfrage: %(municipality)s im Netzwerk %(network)s")
+            % {"municipality": municipality.name, "network": network.name},
+            template="network/people/membership_request_email.txt",
+            context={
+                "join_request": join_request,
+                "link": f"{settings.PORTAL_BASE_URL}{reverse('profile')}",
+            },
+            recipients=access.membership_request_answerers(municipality).values_list(
+                "email", flat=True
+            ),
+        )
+    return join_request
+
+
+def membership_request_accept(*, join_request: MembershipRequest, user) -> Membership:
+    """A coordinator of the municipality agrees: the membership is created now. Only for
+    those `access.can_answer_membership_request` allows (else PermissionDenied)."""
+    with transaction.atomic():
+        locked = _locked_open_request(join_request, user)
+        membership = Membership.objects.filter(
+            network_id=locked.network_id, municipality_id=locked.municipality_id
+        ).first()
+        if membership is None:  # not added meanwhile by another way
+            membership = _membership_create(
+                network=locked.network, municipality=locked.municipality, joined_on=locked.joined_on
+            )
+        _answer(locked, MembershipRequest.Status.ACCEPTED, user)
+    return membership
+
+
+def membership_request_decline(*, join_request: MembershipRequest, user) -> None:
+    """A coordinator of the municipality declines: nothing but the request changes."""
+    with transaction.atomic():
+        locked = _locked_open_request(join_request, user)
+        _answer(locked, MembershipRequest.Status.DECLINED, user)
+
+
+def _locked_open_request(join_request, user) -> MembershipRequest:
+    locked = (
+        MembershipRequest.objects.select_for_update(of=("self",))
+        .select_related("network", "municipality", "requested_by")
+        .filter(pk=join_request.pk)
+        .first()
+    )
+    if locked is None or not access.can_answer_membership_request(user, locked):
+        raise PermissionDenied  # answered meanwhile, or not theirs to answer
+    return locked
+
+
+def _answer(join_request, status, user) -> None:
+    join_request.status = status
+    join_request.answered_by = user
+    join_request.answered_at = timezone.now()
+    join_request.full_clean()
+    join_request.save(update_fields=["status", "answered_by", "answered_at"])
+    if join_request.requested_by is None:
+        return
+    _mail_after_commit(
+        subject=_("Antwort: %(municipality)s im Netzwerk %(network)s")
+        % {"municipality": join_request.municipality.name, "network": join_request.network.name},
+        template="network/people/membership_request_answered_email.txt",
+        context={"join_request": join_request, "answered_by": user},
+        recipients=[join_request.requested_by.email],
+    )
 
 
 def department_delete(*, department) -> None:
@@ -214,3 +354,22 @@ def _dependants_message(department, dependants) -> str:
         "Der Fachbereich „%(name)s“ kann nicht gelöscht werden, weil noch Daten an ihm "
         "hängen: %(what)s."
     ) % {"name": department.name, "what": ", ".join(sorted(str(d) for d in dependants))}
+
+
+def _mail_after_commit(*, subject, template, context, recipients) -> None:
+    """Send a mail per recipient (they need not know each other) once the transaction is
+    committed. A mail server that fails is logged, never an error of the request whose
+    change is already stored."""
+    message = render_to_string(template, context)
+    recipients = list(recipients)
+
+    def send():
+        for recipient in recipients:
+            try:
+                send_mail(
+                    subject=subject, message=message, from_email=None, recipient_list=[recipient]
+                )
+            except OSError:  # smtplib's errors are OSErrors
+                logger.exception("Mail %r to %s could not be sent", subject, recipient)
+
+    transaction.on_commit(send)

@@ -18,4 +18,3 @@ def figure(value, unit=""):
 def figure_bar(value, column, maxima):
     """A mini bar for `value` in `column`, scaled to 100 % or the column's largest value."""
     return mini_bar(value, scale_for(column.unit, maxima.get(column.key)))
-

@@ -34,5 +34,20 @@ urlpatterns = [
     ),
     path("profil/", accounts.profile, name="profile"),
     path("profil/passwort/", accounts.password_change, name="password_change"),
+    path(
+        "profil/adresse-bestaetigen/<str:token>/",
+        accounts.email_change_confirm,
+        name="email_change_confirm",
+    ),
     path("einladung/<str:token>/", accounts.invitation_accept, name="invitation_accept"),
+    path(
+        "beitrittsanfragen/<int:pk>/zustimmen/",
+        accounts.membership_request_accept,
+        name="membership_request_accept",
+    ),
+    path(
+        "beitrittsanfragen/<int:pk>/ablehnen/",
+        accounts.membership_request_decline,
+        name="membership_request_decline",
+    ),
 ]

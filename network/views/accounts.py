@@ -1,4 +1,4 @@
-"""Profile, password change and the invitation link (the person's own account)."""
+"""Profile, e-mail and password change and the invitation link (the person's own account)."""
 
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
@@ -7,12 +7,16 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
+from network import access
 from network.forms.accounts import InvitationAcceptForm, ProfileForm
-from network.models import Role, User
+from network.models import EmailChange, Role
+from network.services import accounts as account_services
 from network.services import people as services
 from network.views.common import posted
 
@@ -26,8 +30,14 @@ def _calendar_links(roles):
     ]
 
 
+@sensitive_post_parameters("current_password")
 @login_required
 def profile(request):
+    """Name and address; open requests to answer for the municipalities one coordinates.
+
+    A new address is only requested here (see `account_services.email_change_request`); the
+    answer is the same whether or not it belongs to another account.
+    """
     roles = list(
         Role.objects.filter(user=request.user)
         .select_related("network", "membership__municipality", "department")
@@ -35,14 +45,84 @@ def profile(request):
     )
     form = ProfileForm(posted(request), instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Ihre Angaben wurden gespeichert."))
-        return redirect("profile")
+        data = form.cleaned_data
+        old_email = request.user.email
+        try:
+            change = account_services.profile_update(
+                user=request.user,
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+            )
+        except OSError:
+            request.user.refresh_from_db()  # nothing was stored
+            form.add_error(
+                None,
+                _(
+                    "Die E-Mail konnte nicht verschickt werden; es wurde nichts gespeichert. "
+                    "Bitte versuchen Sie es später erneut."
+                ),
+            )
+        else:
+            messages.success(request, _("Ihre Angaben wurden gespeichert."))
+            if change is not None:
+                messages.info(
+                    request,
+                    _(
+                        "Wir haben einen Bestätigungslink an %(new)s geschickt. Die neue "
+                        "Adresse gilt, sobald Sie ihn geöffnet haben; bis dahin melden Sie "
+                        "sich weiter mit %(old)s an."
+                    )
+                    % {"new": change.new_email, "old": old_email},
+                )
+            return redirect("profile")
     return render(
         request,
         "network/profile.html",
-        {"roles": roles, "form": form, "calendar_links": _calendar_links(roles)},
+        {
+            "roles": roles,
+            "form": form,
+            "calendar_links": _calendar_links(roles),
+            "email_change": EmailChange.objects.filter(user=request.user).open().first(),
+            "membership_requests": _membership_requests(request.user, roles),
+        },
     )
+
+
+def _membership_requests(user, roles):
+    if not any(role.kind == Role.Kind.COORDINATOR for role in roles):
+        return []  # only coordinators answer them: spare everyone else the query
+    return (
+        access.membership_requests_to_answer(user)
+        .select_related("network", "municipality", "requested_by")
+        .order_by("requested_at", "pk")
+    )
+
+
+@never_cache
+@login_required
+def email_change_confirm(request, token):
+    """The link from the mail to a new address. Opened by the person who asked, logged in
+    (with the old address, which is the login until now): GET shows what will change, POST
+    changes it. Unknown, used, replaced or expired links get a German page."""
+    try:
+        change = account_services.email_change_for_token(user=request.user, raw_token=token)
+        if request.method == "POST":
+            account_services.email_change_confirm(change=change)
+            messages.success(
+                request,
+                _("Ihre E-Mail-Adresse ist jetzt %(email)s. Damit melden Sie sich künftig an.")
+                % {"email": change.new_email},
+            )
+            return redirect("profile")
+    except account_services.EmailChangeInvalid as invalid:
+        return render(
+            request,
+            "registration/email_change_invalid.html",
+            {"reason": invalid.reason},
+            status=404,
+        )
+    return render(request, "registration/email_change_confirm.html", {"change": change})
 
 
 @sensitive_post_parameters()
@@ -63,7 +143,8 @@ def invitation_accept(request, token):
     """The one-time link from the invitation e-mail.
 
     A new person sets name and password; someone who already has an account with the
-    invited address only confirms. Unknown, used or expired links get a German page.
+    invited address confirms, logged in as that account (anyone else is asked to log in as
+    it, and nothing happens). Unknown, used or expired links get a German page.
     """
     try:
         invitation = services.invitation_for_token(token)
@@ -74,9 +155,12 @@ def invitation_accept(request, token):
             {"reason": invalid.reason},
             status=404,
         )
-    existing = User.objects.filter(email__iexact=invitation.email).first()
+    account = services.invitation_account(invitation)
+    user = request.user if request.user.is_authenticated else None
+    if not services.invitation_may_accept(account=account, user=user):
+        return _invitation_for_another_account(request, invitation)
     form = None
-    if existing is None:
+    if account is None:
         form = InvitationAcceptForm(
             posted(request),
             email=invitation.email,
@@ -87,6 +171,7 @@ def invitation_accept(request, token):
         try:
             services.invitation_accept(
                 invitation=invitation,
+                user=user,
                 first_name=data.get("first_name", ""),
                 last_name=data.get("last_name", ""),
                 password=data.get("password1", ""),
@@ -98,6 +183,8 @@ def invitation_accept(request, token):
                 {"reason": invalid.reason},
                 status=404,
             )
+        except services.InvitationForAnotherAccount:  # the account was created meanwhile
+            return _invitation_for_another_account(request, invitation)
         except ValidationError as error:
             if form is None:
                 return render(
@@ -113,11 +200,52 @@ def invitation_accept(request, token):
                 _("Willkommen im Netzwerk %(network)s! Bitte melden Sie sich jetzt an.")
                 % {"network": invitation.network.name},
             )
-            if request.user.is_authenticated and request.user.email == invitation.email:
+            if account is not None:  # accepted by that account, logged in
                 return redirect("network:network", network_slug=invitation.network.slug)
             return redirect("login")
     return render(
         request,
         "registration/invitation_accept.html",
-        {"invitation": invitation, "form": form, "existing": existing},
+        {"invitation": invitation, "form": form, "existing": account},
     )
+
+
+def _invitation_for_another_account(request, invitation):
+    """The address has an account, and this is not it (or nobody is logged in): ask to log
+    in as that account, with a way back to the invitation. A POST changes nothing (403)."""
+    back = request.path
+    return render(
+        request,
+        "registration/invitation_login.html",
+        {"invitation": invitation, "login_url": f"{reverse('login')}?{urlencode({'next': back})}"},
+        status=403 if request.method == "POST" else 200,
+    )
+
+
+# --- requests that a municipality join a network, answered by its coordinators -------------
+
+
+@login_required
+@require_POST
+def membership_request_accept(request, pk):
+    join_request = access.membership_request_to_answer(request.user, pk)
+    services.membership_request_accept(join_request=join_request, user=request.user)
+    messages.success(
+        request,
+        _("%(name)s ist jetzt Mitglied im Netzwerk %(network)s.")
+        % {"name": join_request.municipality.name, "network": join_request.network.name},
+    )
+    return redirect("profile")
+
+
+@login_required
+@require_POST
+def membership_request_decline(request, pk):
+    join_request = access.membership_request_to_answer(request.user, pk)
+    services.membership_request_decline(join_request=join_request, user=request.user)
+    messages.success(
+        request,
+        _("Sie haben die Anfrage abgelehnt; %(name)s wird nicht Mitglied im Netzwerk %(network)s.")
+        % {"name": join_request.municipality.name, "network": join_request.network.name},
+    )
+    return redirect("profile")

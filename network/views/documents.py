@@ -1,21 +1,20 @@
 """Documents attached to meetings: upload, permission-checked download, delete.
 
 Files are never served from a public media URL; every download passes the network's
-access check and goes out as an attachment with the stored (allow-listed) content type.
+access check and goes out through network.documents (attachment, allow-listed content type,
+no caching, no sniffing).
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from network import documents
 from network.access import get_access
-from network.forms.meetings import DocumentForm
 from network.models import Document, Meeting
-from network.services import meetings as services
 from network.views.common import page_context
 
 
@@ -48,9 +47,10 @@ def document_upload(request, network_slug, pk):
     access = get_access(request.user, network_slug)
     meeting = _meeting(access, pk)
     access.require(access.can_edit_meeting_content())
-    form = DocumentForm(*_post(request))
+    form = documents.DocumentForm(*_post(request))
     if request.method == "POST" and form.is_valid():
-        services.document_upload(
+        documents.document_store(
+            network=access.network,
             meeting=meeting,
             upload=form.cleaned_data["file"],
             title=form.cleaned_data["title"],
@@ -71,20 +71,7 @@ def document_upload(request, network_slug, pk):
 def document_download(request, network_slug, pk, document_pk):
     access = get_access(request.user, network_slug)
     meeting = _meeting(access, pk)
-    document = _document(access, meeting, document_pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=document.original_name,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return documents.document_response(_document(access, meeting, document_pk))
 
 
 @login_required
@@ -94,6 +81,6 @@ def document_delete(request, network_slug, pk, document_pk):
     meeting = _meeting(access, pk)
     document = _document(access, meeting, document_pk)
     access.require(access.can_edit_meeting_content())
-    services.document_delete(document=document)
+    documents.document_delete(document=document)
     messages.success(request, _("Das Dokument wurde gelöscht."))
     return redirect(_documents_url(meeting))

@@ -15,12 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from network.access import get_access
 from network.calendar import build_calendar
+from network.documents import DocumentForm
 from network.forms.meetings import (
     ActionItemForm,
+    ActionItemStatusForm,
     AgendaItemForm,
     AttendanceForm,
     DecisionForm,
-    DocumentForm,
     MeetingFilterForm,
     MeetingForm,
     MinutesForm,
@@ -464,7 +465,7 @@ def action_item_list(request, network_slug):
         (
             item,
             item.status == ActionItem.Status.OPEN and item.due_on and item.due_on < today,
-            _may_edit_action_item(access, item),
+            access.can_set_action_item_status(item),
         )
         for item in items
     ]
@@ -482,20 +483,17 @@ def action_item_list(request, network_slug):
     )
 
 
-def _may_edit_action_item(access, item) -> bool:
-    """Moderators and experts; the owner too, if they still work for a member (an observer
-    writes nothing, and a member that left is no longer editable)."""
-    if access.can_edit_meeting_content():
-        return True
-    return item.owner_id == access.user.pk and bool(access.active_own_membership_ids)
-
-
 @login_required
 def action_item_edit(request, network_slug, item_pk):
+    """Moderators and experts edit the whole item; its owner gets a form with the status
+    alone (access.can_set_action_item_status)."""
     access = get_access(request.user, network_slug)
     item = access.get(_action_items(access.network), pk=item_pk)
-    access.require(_may_edit_action_item(access, item))
-    form = ActionItemForm(posted(request), instance=item, network=access.network)
+    access.require(access.can_set_action_item_status(item))
+    if access.can_edit_meeting_content():
+        form = ActionItemForm(posted(request), instance=item, network=access.network)
+    else:
+        form = ActionItemStatusForm(posted(request), instance=item)
     if request.method == "POST" and form.is_valid():
         if form.save_checked():
             messages.success(request, _("Die Aufgabe wurde gespeichert."))
@@ -509,6 +507,7 @@ def action_item_edit(request, network_slug, item_pk):
             "network": access.network,
             "form": form,
             "item": item,
+            "status_only": isinstance(form, ActionItemStatusForm),
             "decision": item.decision,
             "meeting": item.decision.meeting if item.decision else None,
         },

@@ -11,6 +11,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from network import access as access_rules
 from network.access import get_access
 from network.forms.people import (
     DepartmentForm,
@@ -19,7 +20,7 @@ from network.forms.people import (
     MembershipForm,
     RoleDepartmentForm,
 )
-from network.models import Department, Invitation, Membership, Role
+from network.models import Department, Invitation, Membership, MembershipRequest, Role
 from network.services import people as services
 from network.views.common import page_context, posted
 from network.views.history import keep_conflict_version, render_history
@@ -231,30 +232,62 @@ def invitation_revoke(request, network_slug, pk):
 
 @login_required
 def member_add(request, network_slug):
+    """Attach a municipality the moderator works with, create a new one, or ask one that is a
+    member elsewhere to join (it joins when its coordinators agree)."""
     access = get_access(request.user, network_slug)
     access.require(access.can_manage_network())
-    form = MemberAddForm(posted(request), network=access.network)
+    form = MemberAddForm(posted(request), network=access.network, user=request.user)
     if request.method == "POST" and form.is_valid():
         existing = form.cleaned_data.get("existing")
-        membership = services.membership_add(
-            network=access.network,
-            joined_on=form.cleaned_data["joined_on"],
-            municipality=existing,
-            new_municipality=None if existing else form.instance,
-        )
-        messages.success(
-            request,
-            _("%(name)s ist jetzt Mitglied im Netzwerk.") % {"name": membership.municipality.name},
-        )
-        return redirect(
-            "network:membership",
-            network_slug=access.network.slug,
-            municipality_slug=membership.municipality.slug,
-        )
+        joined_on = form.cleaned_data["joined_on"]
+        if existing is not None and not access_rules.joins_directly(request.user, existing):
+            try:
+                services.membership_request_create(
+                    network=access.network,
+                    municipality=existing,
+                    joined_on=joined_on,
+                    requested_by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.info(
+                    request,
+                    _(
+                        "%(name)s ist schon Mitglied eines anderen Netzwerks. Wir haben ihre "
+                        "Koordination gefragt; sobald sie zustimmt, ist %(name)s Mitglied."
+                    )
+                    % {"name": existing.name},
+                )
+                return redirect("network:member_add", network_slug=access.network.slug)
+        else:
+            membership = services.membership_add(
+                network=access.network,
+                joined_on=joined_on,
+                added_by=request.user,
+                municipality=existing,
+                new_municipality=None if existing else form.instance,
+            )
+            messages.success(
+                request,
+                _("%(name)s ist jetzt Mitglied im Netzwerk.")
+                % {"name": membership.municipality.name},
+            )
+            return redirect(
+                "network:membership",
+                network_slug=access.network.slug,
+                municipality_slug=membership.municipality.slug,
+            )
+    open_requests = (
+        MembershipRequest.objects.open()
+        .filter(network=access.network)
+        .select_related("municipality", "requested_by")
+        .order_by("requested_at", "pk")
+    )
     return render(
         request,
         "network/people/member_add.html",
-        page_context(access, form=form),
+        page_context(access, form=form, open_requests=open_requests),
     )
 
 

@@ -4,13 +4,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from network.access import get_access
+from network.documents import file_response
 from network.forms.reports import ReportRequestForm
 from network.models import Report
 from network.reports.context import context_for_report, render_report_html
@@ -138,9 +139,7 @@ def report_download(request, network_slug, pk):
     if report.status != Report.Status.DONE or not report.file:
         raise Http404
     name = f"{report.get_kind_display()}-{report.reference}.pdf".replace(" ", "-")
-    return FileResponse(
-        report.file.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
-    )
+    return file_response(report.file, filename=name, content_type="application/pdf")
 
 
 @login_required

@@ -2,6 +2,7 @@
 poll until it is done, download the PDF; axe on every page of the area."""
 
 import pytest
+from django.utils import timezone
 
 from network import progress
 from network.models import Report
@@ -20,7 +21,13 @@ def setup(monkeypatch, settings, tmp_path):
     # No worker here: the job stays pending until the test builds it, so the page's
     # polling is what shows the result.
     sent = []
-    monkeypatch.setattr(services, "_enqueue", sent.append)
+
+    def handed_to_a_broker(*, report_id):
+        sent.append(report_id)
+        Report.objects.filter(pk=report_id).update(sent_at=timezone.now())
+        return True
+
+    monkeypatch.setattr(services, "report_send", handed_to_a_broker)
     return sent
 
 

@@ -21,6 +21,7 @@ from building.models import (
     ScoringBoard,
     Variant,
 )
+from network.documents import document_store
 from network.models import Document
 from tests.building.factories import ProjectFactory
 
@@ -268,9 +269,9 @@ class TestEconomics:
             "energy-MAX_NUM_FORMS": "10",
             "energy-0-carrier": "district_heat",
             "energy-0-kwh_per_year": "9000",
-            "energy-0-price_eur_per_kwh": "0.12",
+            "energy-0-price_eur_per_kwh": "0,12",
             "energy-0-escalation_pct": "2",
-            "energy-0-emission_kg_per_kwh": "0.15",
+            "energy-0-emission_kg_per_kwh": "0,15",
             # the empty second row as a browser sends it
             "energy-1-carrier": "",
             "energy-1-kwh_per_year": "",
@@ -300,13 +301,13 @@ class TestEconomics:
             "energy-MAX_NUM_FORMS": "10",
             "energy-0-carrier": "gas",
             "energy-0-kwh_per_year": "abc",
-            "energy-0-price_eur_per_kwh": "0.1",
+            "energy-0-price_eur_per_kwh": "0,1",
         }
         text = text_of(client.post(u("variant_create", data.project.pk), payload))
         assert "Dieses Feld ist zwingend erforderlich." in text
         assert "Das Vorhaben hat schon eine Referenzvariante." in text
         assert "größer oder gleich 0" in text
-        assert "Bitte eine Zahl eingeben." in text or "Zahl" in text
+        assert "„abc“ ist keine Zahl." in text
         assert Variant.objects.count() == 2
 
     def test_edit_and_delete_variant(self, actors, data):
@@ -346,7 +347,7 @@ class TestEconomics:
                 "loaded_version": s.version,
             },
         )
-        assert "Bitte eine Zahl eingeben." in text_of(bad)
+        assert "„x“ ist keine Zahl." in text_of(bad)
 
     def test_settings_read_only_for_members(self, actors, data):
         text = text_of(actors.client(actors.coordinator).get(u("settings")))
@@ -519,7 +520,7 @@ class TestBoards:
                 "group": k1.group_id,
                 "code": "K1",
                 "name": "Treibhausgase im Lebenszyklus",
-                "factor": "1.5",  # type="number" submits a dot in every locale
+                "factor": "1,5",  # typed the German way, whatever the browser
                 "position": "0",
                 "loaded_version": k1.version,
             },
@@ -719,7 +720,7 @@ class TestAssessments:
         text = text_of(client.post(u("assessment_score", a.pk), payload))
         assert "Bitte 0 bis 100 Punkte vergeben." in text
         assert "Bitte eine ganze Zahl von 0 bis 100 eingeben." in text
-        assert "Dateityp „exe“ ist nicht erlaubt." in text
+        assert "Dateien vom Typ „exe“ sind nicht erlaubt." in text
         assert not Score.objects.exists() and not Document.objects.exists()
 
     def test_too_large_file(self, actors, data, settings, tmp_path):
@@ -727,9 +728,11 @@ class TestAssessments:
         settings.DOCUMENT_MAX_BYTES = 10
         a = data.assessment
         payload = score_payload(a, {"K1": 50})
-        payload[f"evidence_{criteria(a.board)['K1'].pk}"] = SimpleUploadedFile("a.pdf", b"x" * 11)
+        payload[f"evidence_{criteria(a.board)['K1'].pk}"] = SimpleUploadedFile(
+            "a.pdf", b"%PDF-" + b"x" * 6
+        )
         text = text_of(actors.client(actors.coordinator).post(u("assessment_score", a.pk), payload))
-        assert "Die Datei ist größer als 0 MB." in text
+        assert "Die Datei ist 11\xa0Bytes groß; erlaubt sind höchstens 10\xa0Bytes." in text
         assert not Score.objects.exists()
 
     def test_stale_form_is_refused(self, actors, data):
@@ -813,7 +816,7 @@ class TestGuidelines:
             assert "Zweite Fassung" in text_of(odd_page), odd
         client.post(
             u("guideline_attach", g.pk),
-            {"title": "Merkblatt", "file": SimpleUploadedFile("merkblatt.pdf", b"%PDF")},
+            {"title": "Merkblatt", "file": SimpleUploadedFile("merkblatt.pdf", b"%PDF-1.7")},
         )
         text = text_of(client.get(u("guideline_detail", g.pk)))
         assert "Merkblatt" in text
@@ -830,7 +833,7 @@ class TestGuidelines:
         bad = client.post(
             u("guideline_attach", g.pk), {"file": SimpleUploadedFile("x.html", b"<p>")}, follow=True
         )
-        assert "Dateityp „html“ ist nicht erlaubt." in text_of(bad)
+        assert "Dateien vom Typ „html“ sind nicht erlaubt." in text_of(bad)
 
     def test_links_to_a_retired_board_version_survive_an_edit(self, actors, data):
         g = data.guideline
@@ -857,11 +860,11 @@ class TestGuidelines:
 
     def test_attachment_of_a_draft_is_hidden_from_members(self, actors, data, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path
-        doc = services.document_store(
+        doc = document_store(
             network=actors.network,
             membership=None,
             user=actors.expert,
-            upload=SimpleUploadedFile("entwurf.pdf", b"%PDF"),
+            upload=SimpleUploadedFile("entwurf.pdf", b"%PDF-1.7"),
         )
         data.draft_guideline.attachments.add(doc)
         assert actors.client(actors.coordinator).get(u("document", doc.pk)).status_code == 404

@@ -101,6 +101,66 @@ class TestStamps:
         )
         assert stamps(actors.network)[0] != invited
 
+    def test_no_watched_model_escapes_the_bookkeeping_of_bulk_writes(self):
+        """Every manager of every watched model hands out a WatchedQuerySet, so update(),
+        bulk_create() and bulk_update() mark their networks without help. A new model with
+        a plain manager (or a QuerySet of its own on models.QuerySet) fails here."""
+        escaped = [f"{m._meta.label}.{man.name}" for m, man in freshness.unwatched_managers()]
+        assert escaped == []
+        assert len(list(freshness.watched_models())) > 30
+
+    def test_queryset_update_moves_the_stamps_of_its_rows_networks_only(self, actors):
+        meeting = MeetingFactory(network=actors.network)
+        AgendaItemFactory(meeting=meeting)
+        foreign = MeetingFactory(network=actors.other_network)
+        before = stamps(actors.network, actors.other_network)
+        from network.models import AgendaItem
+
+        assert AgendaItem.objects.filter(meeting=meeting).update(title="Neu") == 1
+        after = stamps(actors.network, actors.other_network)
+        assert after[0] != before[0] and after[1] == before[1]
+        Meeting.objects.filter(pk__in=[meeting.pk, foreign.pk]).update(location="Rathaus")
+        assert all(
+            a != b for a, b in zip(stamps(actors.network, actors.other_network), after, strict=True)
+        )
+
+    def test_an_update_that_changes_no_row_moves_nothing(self, actors):
+        before = stamps(actors.network)
+        assert Meeting.objects.filter(network=actors.network, pk=0).update(title="x") == 0
+        assert stamps(actors.network) == before
+
+    def test_bulk_create_and_bulk_update_mark_by_themselves(self, actors):
+        meeting = MeetingFactory(network=actors.network)
+        before = stamps(actors.network, actors.other_network)
+        rows = Attendance.objects.bulk_create(
+            [Attendance(meeting=meeting, user=actors.coordinator, membership=actors.luenen)]
+        )
+        created = stamps(actors.network, actors.other_network)
+        assert created[0] != before[0] and created[1] == before[1]
+        rows[0].status = Attendance.Status.ATTENDED
+        Attendance.objects.bulk_update(rows, ["status"])
+        assert stamps(actors.network)[0] != created[0]
+
+    def test_rows_without_a_network_mark_every_network(self, actors):
+        before = stamps(actors.network, actors.other_network)
+        Municipality.objects.filter(pk=actors.luenen.municipality_id).update(population=1)
+        assert all(
+            a != b
+            for a, b in zip(stamps(actors.network, actors.other_network), before, strict=True)
+        )
+
+    def test_the_path_to_the_network_is_found_along_foreign_keys(self):
+        from building.models import EnergyUse, Score
+        from procurement.models import DepartmentApproval
+
+        path = freshness._network_path
+        assert path(Network) == "pk" and path(Meeting) == "network"
+        assert path(Attendance) == "meeting__network"
+        assert path(Score) == "assessment__project__membership__network"
+        assert path(EnergyUse) == "variant__project__membership__network"
+        assert path(DepartmentApproval) == "adoption__membership__network"
+        assert path(Municipality) is None
+
     def test_report_jobs_and_the_stamps_themselves_are_not_watched(self):
         watched = set(freshness.watched_models())
         assert Meeting in watched and Membership in watched and Network in watched
@@ -151,6 +211,20 @@ class TestAfterCommit:
             MeetingFactory(network=other)
             assert DataChange.objects.count() == before + 4  # one at once per write
         assert sorted(signals) == sorted([network.pk, other.pk])
+
+    def test_two_transactions_in_a_row_append_after_each_commit(self, signals):
+        network = NetworkFactory()
+        signals.clear()
+        for _ in range(2):
+            with transaction.atomic():
+                MeetingFactory(network=network)
+                MeetingFactory(network=network)
+        assert signals == [network.pk, network.pk]
+
+    def test_the_bookkeeping_reads_no_private_state_of_django(self):
+        import inspect
+
+        assert "run_on_commit" not in inspect.getsource(freshness)
 
     def test_a_rolled_back_savepoint_takes_its_registration_with_it(self, signals):
         network = NetworkFactory()

@@ -220,7 +220,7 @@ class TestMeetingCreateEditCancel:
         response = actors.client(actors.moderator).post(url("meeting_create"), data)
         text = response.content.decode()
         assert response.status_code == 200
-        assert "Bitte ein gültiges Datum und Uhrzeit eingeben." in text
+        assert "„gestern“: Bitte Datum und Uhrzeit als TT.MM.JJJJ HH:MM eingeben" in text
         assert "party ist keine gültige Auswahl." in text
         assert "Bitte eine gültige Adresse eingeben." in text
         assert f"{actors.other_membership.pk} ist keine gültige Auswahl." in text

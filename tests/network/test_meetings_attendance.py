@@ -398,7 +398,7 @@ class TestMinutesAndDecisions:
         text = response.content.decode()
         assert "Dieses Feld ist zwingend erforderlich." in text
         assert "ist keine gültige Auswahl" in text
-        assert "Bitte ein gültiges Datum eingeben." in text
+        assert "Den 31.02.2026 gibt es nicht." in text
         assert not ActionItem.objects.exists()
 
     def test_action_item_permissions(self, client, actors, held, meeting):

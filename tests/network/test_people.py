@@ -495,6 +495,9 @@ class TestMemberAdd:
         assert membership.municipality.parent == kreis
 
     def test_moderator_adds_an_existing_municipality(self, actors):
+        # Hamm is a member of Hellweg, which this moderator moderates too; anything else:
+        # tests/network/test_membership_requests.py.
+        RoleFactory(user=actors.moderator, network=actors.other_network, kind=Kind.MODERATOR)
         hamm = actors.other_membership.municipality
         client = actors.client(actors.moderator)
         page = client.get(url("member_add")).content.decode()
@@ -516,9 +519,9 @@ class TestMemberAdd:
             ({"ags": "17978032"}, "ein Land bezeichnen (01 bis 16)"),
             ({"kind": "kreis"}, "Ein Kreis hat einen 5-stelligen Schlüssel."),
             ({"ags": "05978"}, "8-stelligen Schlüssel"),
-            ({"ags": "05978024"}, "existiert bereits"),
+            ({"ags": "05978024"}, "Diese Kommune ist schon Mitglied im Netzwerk."),
             ({"name": "", "slug": ""}, "Bitte ausfüllen, wenn Sie eine neue Kommune anlegen."),
-            ({"joined_on": "31.02.2026"}, "gültiges Datum"),
+            ({"joined_on": "31.02.2026"}, "Den 31.02.2026 gibt es nicht."),
             ({"population": "-5"}, "größer oder gleich 0"),
         ],
     )

@@ -193,7 +193,7 @@ class TestRequest:
         ("data", "field_error"),
         [
             ({"kind": "annual", "year": 1999}, "Bitte ein Jahr von 2022 bis"),
-            ({"kind": "annual", "year": "zwanzig"}, "Bitte eine ganze Zahl eingeben."),
+            ({"kind": "annual", "year": "zwanzig"}, "„zwanzig“ ist keine Zahl."),
             ({"kind": "municipality", "year": 2026}, "Bitte die Kommune auswählen."),
             ({"kind": "quatsch", "year": 2026}, "Bitte eine gültige Auswahl treffen"),
             ({}, "Dieses Feld ist zwingend erforderlich."),
@@ -248,6 +248,9 @@ class TestDownload:
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert "attachment" in response["Content-Disposition"]
+        # Served like every download of the portal (network.documents.file_response).
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Cache-Control"] == "private, no-store"
         assert b"".join(response.streaming_content) == FAKE_PDF
 
     def test_unfinished_report_has_no_download(self, actors):

@@ -484,8 +484,8 @@ class TestTenders:
         )
         page = response.content.decode()
         assert response.status_code == 200
-        assert "Bitte eine Zahl eingeben." in page
-        assert "Bitte ein gültiges Datum eingeben." in page
+        assert "„viel“ ist keine Zahl." in page
+        assert "Den 31.02.2025 gibt es nicht." in page
         assert Tender.objects.count() == 1
 
     def test_edit_and_a_stale_form_is_refused(self, actors, data):
