@@ -4,7 +4,6 @@
 from collections import defaultdict
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
@@ -14,11 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from network.access import get_access
 from network.concurrency import EditConflict
 from network.documents import DocumentForm, document_response, document_store
 from network.models import Document, Membership
-from network.views.common import page_context
+from network.views.common import network_view, page_context
 
 from . import presentation, services
 from .filters import ProjectFilter
@@ -97,9 +95,8 @@ def _editable_memberships(access):
 # --- projects ------------------------------------------------------------------------------
 
 
-@login_required
-def project_list(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def project_list(request, access):
     projects = _projects(access).select_related("latest_assessment__board")
     filterset = ProjectFilter(request.GET or None, queryset=projects, network=access.network)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
@@ -118,9 +115,8 @@ def project_list(request, network_slug):
     )
 
 
-@login_required
-def project_create(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def project_create(request, access):
     memberships = _editable_memberships(access)
     access.require(bool(memberships))
     queryset = Membership.objects.filter(pk__in=[m.pk for m in memberships]).select_related(
@@ -133,15 +129,14 @@ def project_create(request, network_slug):
             project = form.save()
             services.project_refresh(project=project)
         messages.success(request, _("Das Bauvorhaben wurde angelegt."))
-        return redirect("building:project_detail", network_slug, project.pk)
+        return redirect("building:project_detail", access.network.slug, project.pk)
     return render(
         request, "building/project_form.html", page_context(access, form=form, project=None)
     )
 
 
-@login_required
-def project_detail(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def project_detail(request, access, pk):
     project = _project(access, pk)
     assessments = project.assessments.select_related("board").order_by("-created_at")
     variants = project.variants.prefetch_related("energy_uses")
@@ -176,9 +171,8 @@ def project_detail(request, network_slug, pk):
     )
 
 
-@login_required
-def project_edit(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def project_edit(request, access, pk):
     project = _project(access, pk)
     access.require(access.can_edit_membership(project.membership))
     form = ProjectForm(request.POST or None, instance=project)
@@ -189,7 +183,7 @@ def project_edit(request, network_slug, pk):
                 services.project_refresh(project=saved)
         if saved is not None:
             messages.success(request, _("Das Bauvorhaben wurde gespeichert."))
-            return redirect("building:project_detail", network_slug, project.pk)
+            return redirect("building:project_detail", access.network.slug, project.pk)
     return render(
         request, "building/project_form.html", page_context(access, form=form, project=project)
     )
@@ -198,9 +192,8 @@ def project_edit(request, network_slug, pk):
 # --- economics --------------------------------------------------------------------------------
 
 
-@login_required
-def project_economics(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def project_economics(request, access, pk):
     project = _project(access, pk)
     settings_obj = BuildingSettings.for_network(access.network)
     table = presentation.variant_table(
@@ -248,35 +241,31 @@ def _variant_form(request, access, project, variant):
     )
 
 
-@login_required
-def variant_create(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def variant_create(request, access, pk):
     return _variant_form(request, access, _project(access, pk), None)
 
 
-@login_required
-def variant_edit(request, network_slug, pk, variant_pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def variant_edit(request, access, pk, variant_pk):
     project = _project(access, pk)
     variant = access.get(Variant.objects.filter(project=project), pk=variant_pk)
     return _variant_form(request, access, project, variant)
 
 
-@login_required
+@network_view
 @require_POST
-def variant_delete(request, network_slug, pk, variant_pk):
-    access = get_access(request.user, network_slug)
+def variant_delete(request, access, pk, variant_pk):
     project = _project(access, pk)
     variant = access.get(Variant.objects.filter(project=project), pk=variant_pk)
     access.require(access.can_edit_membership(project.membership))
     variant.delete()
     messages.success(request, _("Die Variante wurde gelöscht."))
-    return redirect("building:project_economics", network_slug, project.pk)
+    return redirect("building:project_economics", access.network.slug, project.pk)
 
 
-@login_required
-def settings_edit(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def settings_edit(request, access):
     settings_obj = BuildingSettings.for_network(access.network)
     if request.method == "POST":
         access.require(access.can_manage_network())
@@ -297,7 +286,7 @@ def settings_edit(request, network_slug):
             saved = None
         if saved is not None:
             messages.success(request, _("Die Einstellungen wurden gespeichert."))
-            return redirect("building:settings", network_slug)
+            return redirect("building:settings", access.network.slug)
     return render(
         request,
         "building/settings.html",
@@ -312,9 +301,8 @@ def settings_edit(request, network_slug):
 COMPARISON_PAGE_SIZE = 50
 
 
-@login_required
-def comparison(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def comparison(request, access):
     settings_obj = BuildingSettings.for_network(access.network)
     assumptions = settings_obj.assumptions()
     # The score ranking is ordered and cut to the page by the database: a network of 60
@@ -373,9 +361,8 @@ def comparison(request, network_slug):
 # --- boards ------------------------------------------------------------------------------------
 
 
-@login_required
-def board_list(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def board_list(request, access):
     boards = (
         ScoringBoard.objects.filter(network=access.network)
         .annotate(assessment_count=Count("assessments"))
@@ -390,9 +377,8 @@ def board_list(request, network_slug):
     )
 
 
-@login_required
-def board_create(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def board_create(request, access):
     access.require(access.can_manage_network())
     form = BoardCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -402,13 +388,12 @@ def board_create(request, network_slug):
             preset=form.cleaned_data["preset"],
         )
         messages.success(request, _("Der Entwurf des Rasters wurde angelegt."))
-        return redirect("building:board_detail", network_slug, board.pk)
+        return redirect("building:board_detail", access.network.slug, board.pk)
     return render(request, "building/board_create.html", page_context(access, form=form))
 
 
-@login_required
-def board_detail(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def board_detail(request, access, pk):
     board = _board(access, pk)
     groups = list(board.groups.prefetch_related("criteria__guidelines"))
     levels = list(board.levels.all())
@@ -444,15 +429,14 @@ def _draft_board(request, access, pk):
     return board, None
 
 
-@login_required
-def board_edit(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def board_edit(request, access, pk):
     board, refused = _draft_board(request, access, pk)
     if refused:
         return refused
     form = BoardForm(request.POST or None, instance=board)
     if request.method == "POST" and form.is_valid() and form.save_checked() is not None:
-        return redirect("building:board_detail", network_slug, board.pk)
+        return redirect("building:board_detail", access.network.slug, board.pk)
     return render(
         request,
         "building/board_part_form.html",
@@ -471,9 +455,8 @@ def _board_part(request, access, board, form, heading, obj=None):
     )
 
 
-@login_required
-def group_form(request, network_slug, pk, group_pk=None):
-    access = get_access(request.user, network_slug)
+@network_view
+def group_form(request, access, pk, group_pk=None):
     board, refused = _draft_board(request, access, pk)
     if refused:
         return refused
@@ -488,9 +471,8 @@ def group_form(request, network_slug, pk, group_pk=None):
     )
 
 
-@login_required
-def criterion_form(request, network_slug, pk, criterion_pk=None):
-    access = get_access(request.user, network_slug)
+@network_view
+def criterion_form(request, access, pk, criterion_pk=None):
     board, refused = _draft_board(request, access, pk)
     if refused:
         return refused
@@ -506,9 +488,8 @@ def criterion_form(request, network_slug, pk, criterion_pk=None):
     )
 
 
-@login_required
-def level_form(request, network_slug, pk, level_pk=None):
-    access = get_access(request.user, network_slug)
+@network_view
+def level_form(request, access, pk, level_pk=None):
     board, refused = _draft_board(request, access, pk)
     if refused:
         return refused
@@ -530,10 +511,9 @@ PARTS = {
 }
 
 
-@login_required
+@network_view
 @require_POST
-def board_part_delete(request, network_slug, pk, part, part_pk):
-    access = get_access(request.user, network_slug)
+def board_part_delete(request, access, pk, part, part_pk):
     board, refused = _draft_board(request, access, pk)
     if refused:
         return refused
@@ -543,13 +523,12 @@ def board_part_delete(request, network_slug, pk, part, part_pk):
     obj = access.get(model.objects.filter(**{path: board}), pk=part_pk)
     obj.delete()
     messages.success(request, _("Gelöscht."))
-    return redirect("building:board_detail", network_slug, board.pk)
+    return redirect("building:board_detail", access.network.slug, board.pk)
 
 
-@login_required
+@network_view
 @require_POST
-def board_activate(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def board_activate(request, access, pk):
     access.require(access.can_manage_network())
     board = _board(access, pk)
     try:
@@ -559,13 +538,12 @@ def board_activate(request, network_slug, pk):
             messages.error(request, message)
     else:
         messages.success(request, _("Das Raster ist jetzt aktiv und eingefroren."))
-    return redirect("building:board_detail", network_slug, board.pk)
+    return redirect("building:board_detail", access.network.slug, board.pk)
 
 
-@login_required
+@network_view
 @require_POST
-def board_new_version(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def board_new_version(request, access, pk):
     access.require(access.can_manage_network())
     board = _board(access, pk)
     draft = services.board_new_version(board=board)
@@ -574,22 +552,21 @@ def board_new_version(request, network_slug, pk):
         _("Version %(n)s ist als Entwurf angelegt. Bisherige Bewertungen bleiben unverändert.")
         % {"n": draft.revision},
     )
-    return redirect("building:board_detail", network_slug, draft.pk)
+    return redirect("building:board_detail", access.network.slug, draft.pk)
 
 
 # --- assessments -------------------------------------------------------------------------------
 
 
-@login_required
+@network_view
 @require_POST
-def assessment_create(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def assessment_create(request, access, pk):
     project = _project(access, pk)
     access.require(access.can_edit_membership(project.membership))
     board_id = _number(request.POST.get("board", ""))
     if board_id is None:
         messages.error(request, _("Bitte ein aktives Raster auswählen."))
-        return redirect("building:project_detail", network_slug, project.pk)
+        return redirect("building:project_detail", access.network.slug, project.pk)
     board = access.get(ScoringBoard.objects.filter(network=access.network), pk=board_id)
     if board.status != ScoringBoard.Status.ACTIVE:
         # e.g. a new version was activated while the project page was open
@@ -598,9 +575,9 @@ def assessment_create(request, network_slug, pk):
             _("Das Raster „%(board)s“ ist nicht aktiv. Bitte ein aktives Raster auswählen.")
             % {"board": board},
         )
-        return redirect("building:project_detail", network_slug, project.pk)
+        return redirect("building:project_detail", access.network.slug, project.pk)
     assessment = services.assessment_start(project=project, board=board)
-    return redirect("building:assessment_score", network_slug, assessment.pk)
+    return redirect("building:assessment_score", access.network.slug, assessment.pk)
 
 
 def _assessment_parts(assessment):
@@ -612,9 +589,8 @@ def _assessment_parts(assessment):
     return groups, scores
 
 
-@login_required
-def assessment_detail(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def assessment_detail(request, access, pk):
     assessment = _assessment(access, pk)
     groups, scores = _assessment_parts(assessment)
     levels = list(assessment.board.levels.all())
@@ -639,16 +615,15 @@ def assessment_detail(request, network_slug, pk):
     )
 
 
-@login_required
-def assessment_score(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def assessment_score(request, access, pk):
     assessment = _assessment(access, pk)
     access.require(access.can_edit_membership(assessment.project.membership))
     if assessment.is_final:
         messages.error(
             request, _("Die Bewertung ist abgeschlossen und kann nicht mehr geändert werden.")
         )
-        return redirect("building:assessment_detail", network_slug, pk)
+        return redirect("building:assessment_detail", access.network.slug, pk)
     groups, scores = _assessment_parts(assessment)
     criteria = [c for g in groups for c in g.criteria.all()]
     form = ScoreForm(
@@ -684,7 +659,7 @@ def assessment_score(request, network_slug, pk):
             )
         else:
             messages.success(request, _("Die Punkte wurden gespeichert."))
-            return redirect("building:assessment_detail", network_slug, pk)
+            return redirect("building:assessment_detail", access.network.slug, pk)
     return render(
         request,
         "building/assessment_score.html",
@@ -700,10 +675,9 @@ def assessment_score(request, network_slug, pk):
     )
 
 
-@login_required
+@network_view
 @require_POST
-def assessment_finalise(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def assessment_finalise(request, access, pk):
     assessment = _assessment(access, pk)
     access.require(access.can_edit_membership(assessment.project.membership))
     try:
@@ -713,16 +687,15 @@ def assessment_finalise(request, network_slug, pk):
             messages.error(request, message)
     else:
         messages.success(request, _("Die Bewertung ist abgeschlossen."))
-    return redirect("building:assessment_detail", network_slug, pk)
+    return redirect("building:assessment_detail", access.network.slug, pk)
 
 
 # --- documents -----------------------------------------------------------------------------------
 
 
-@login_required
-def document_download(request, network_slug, pk):
+@network_view
+def document_download(request, access, pk):
     """Evidence of scores and guideline attachments of this network, and nothing else."""
-    access = get_access(request.user, network_slug)
     document = access.get(Document.objects.filter(network=access.network), pk=pk)
     evidence = document.building_scores.filter(
         assessment__project__membership__network=access.network
@@ -736,9 +709,8 @@ def document_download(request, network_slug, pk):
 # --- guidelines ----------------------------------------------------------------------------------
 
 
-@login_required
-def guideline_list(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def guideline_list(request, access):
     guidelines = (
         Guideline.objects.filter(network=access.network)
         .visible_to(access)
@@ -758,9 +730,8 @@ def _guideline(access, pk):
     return access.get(Guideline.objects.filter(network=access.network).visible_to(access), pk=pk)
 
 
-@login_required
-def guideline_detail(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def guideline_detail(request, access, pk):
     guideline = _guideline(access, pk)
     revisions = list(
         guideline.revisions_visible_to(access)
@@ -795,9 +766,8 @@ def guideline_detail(request, network_slug, pk):
     )
 
 
-@login_required
-def guideline_form(request, network_slug, pk=None):
-    access = get_access(request.user, network_slug)
+@network_view
+def guideline_form(request, access, pk=None):
     access.require(access.can_edit_meeting_content())
     guideline = _guideline(access, pk) if pk else Guideline(network=access.network)
     form = GuidelineForm(request.POST or None, instance=guideline, network=access.network)
@@ -805,7 +775,7 @@ def guideline_form(request, network_slug, pk=None):
         saved = form.save_checked()
         if saved is not None:
             messages.success(request, _("Die Leitlinie wurde gespeichert."))
-            return redirect("building:guideline_detail", network_slug, saved.pk)
+            return redirect("building:guideline_detail", access.network.slug, saved.pk)
     return render(
         request,
         "building/guideline_form.html",
@@ -813,10 +783,9 @@ def guideline_form(request, network_slug, pk=None):
     )
 
 
-@login_required
+@network_view
 @require_POST
-def guideline_attach(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def guideline_attach(request, access, pk):
     access.require(access.can_edit_meeting_content())
     guideline = _guideline(access, pk)
     form = DocumentForm(request.POST, request.FILES, title_required=False)
@@ -834,4 +803,4 @@ def guideline_attach(request, network_slug, pk):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    return redirect("building:guideline_detail", network_slug, guideline.pk)
+    return redirect("building:guideline_detail", access.network.slug, guideline.pk)

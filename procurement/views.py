@@ -5,7 +5,6 @@ from collections import defaultdict
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -17,10 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from network.access import get_access
 from network.csv_export import csv_response, de_number
 from network.models import Membership
-from network.views.common import page_context
+from network.views.common import network_view, page_context
 
 from . import access as scoped
 from . import services, stats
@@ -63,9 +61,8 @@ def _documents():
 # --- overview and catalogue -----------------------------------------------------------------
 
 
-@login_required
-def index(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def index(request, access):
     memberships = Membership.objects.filter(network=access.network).select_related("municipality")
     pending = DepartmentApproval.objects.filter(
         status=DepartmentApproval.Status.PENDING,
@@ -84,9 +81,8 @@ def index(request, network_slug):
     )
 
 
-@login_required
-def criterion_list(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def criterion_list(request, access):
     queryset = (
         Criterion.objects.filter(network=access.network).current().select_related("product_group")
     )
@@ -110,9 +106,8 @@ def criterion_list(request, network_slug):
     )
 
 
-@login_required
-def criterion_detail(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def criterion_detail(request, access, pk):
     criterion = scoped.criterion(access, pk)
     revisions = Criterion.objects.filter(network=access.network, family=criterion.family).order_by(
         "-revision"
@@ -137,16 +132,15 @@ def criterion_detail(request, network_slug, pk):
     )
 
 
-@login_required
-def criterion_edit(request, network_slug, pk=None):
-    access = get_access(request.user, network_slug)
+@network_view
+def criterion_edit(request, access, pk=None):
     access.require(access.can_manage_network())
     criterion = scoped.criterion(access, pk) if pk else None
     if criterion and not criterion.is_current:
         messages.error(
             request, _("Nur die aktuelle Fassung eines Kriteriums kann geändert werden.")
         )
-        return redirect("procurement:criterion_detail", network_slug, criterion.pk)
+        return redirect("procurement:criterion_detail", access.network.slug, criterion.pk)
     form = CriterionForm(request.POST or None, instance=criterion, network=access.network)
     if request.method == "POST" and form.is_valid():
         if criterion and criterion.status != Criterion.Status.DRAFT:
@@ -168,12 +162,12 @@ def criterion_edit(request, network_slug, pk=None):
                         )
                         % {"n": new.revision},
                     )
-                    return redirect("procurement:criterion_detail", network_slug, new.pk)
+                    return redirect("procurement:criterion_detail", access.network.slug, new.pk)
         else:
             saved = form.save_checked()
             if saved:
                 messages.success(request, _("Kriterium gespeichert."))
-                return redirect("procurement:criterion_detail", network_slug, saved.pk)
+                return redirect("procurement:criterion_detail", access.network.slug, saved.pk)
     return render(
         request,
         "procurement/criterion_form.html",
@@ -181,10 +175,9 @@ def criterion_edit(request, network_slug, pk=None):
     )
 
 
-@login_required
+@network_view
 @require_POST
-def criterion_status(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def criterion_status(request, access, pk):
     access.require(access.can_manage_network())
     criterion = scoped.criterion(access, pk)
     status = request.POST.get("status")
@@ -201,26 +194,24 @@ def criterion_status(request, network_slug, pk):
         messages.success(
             request, _("Status geändert: %(s)s") % {"s": criterion.get_status_display()}
         )
-    return redirect("procurement:criterion_detail", network_slug, criterion.pk)
+    return redirect("procurement:criterion_detail", access.network.slug, criterion.pk)
 
 
-@login_required
-def product_group_edit(request, network_slug, pk=None):
-    access = get_access(request.user, network_slug)
+@network_view
+def product_group_edit(request, access, pk=None):
     access.require(access.can_manage_network())
     group = scoped.product_group(access, pk) if pk else None
     form = ProductGroupForm(request.POST or None, instance=group, network=access.network)
     if request.method == "POST" and form.is_valid() and form.save_checked():
         messages.success(request, _("Warengruppe gespeichert."))
-        return redirect("procurement:criterion_list", network_slug)
+        return redirect("procurement:criterion_list", access.network.slug)
     return render(
         request, "procurement/product_group_form.html", page_context(access, form=form, group=group)
     )
 
 
-@login_required
-def import_upload(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def import_upload(request, access):
     access.require(access.can_manage_network())
     form = ImportForm(request.POST, request.FILES) if request.method == "POST" else ImportForm()
     summary = problems = None
@@ -254,9 +245,8 @@ def _matrix_criteria(access, membership):
     )
 
 
-@login_required
-def adoption_matrix(request, network_slug, municipality_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def adoption_matrix(request, access, municipality_slug):
     membership = access.membership(municipality_slug)
     can_edit = access.can_edit_membership(membership)
     criteria = _matrix_criteria(access, membership)
@@ -272,7 +262,9 @@ def adoption_matrix(request, network_slug, municipality_slug):
                 form.add_error(None, error)
             else:
                 messages.success(request, _("%(n)d Übernahmen bearbeitet.") % {"n": count})
-                return redirect("procurement:adoption_matrix", network_slug, municipality_slug)
+                return redirect(
+                    "procurement:adoption_matrix", access.network.slug, municipality_slug
+                )
     adoptions = {
         a.criterion_id: a
         for a in Adoption.objects.filter(membership=membership)
@@ -325,9 +317,8 @@ def _bulk(data, membership, user) -> int:
     return len(adoptions)
 
 
-@login_required
-def adoption_csv(request, network_slug, municipality_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def adoption_csv(request, access, municipality_slug):
     membership = access.membership(municipality_slug)
     adoptions = {
         a.criterion_id: a
@@ -363,9 +354,8 @@ def adoption_csv(request, network_slug, municipality_slug):
     return csv_response(f"uebernahmen-{membership.municipality.slug}.csv", header, rows)
 
 
-@login_required
-def adoption_detail(request, network_slug, municipality_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def adoption_detail(request, access, municipality_slug, pk):
     membership = access.membership(municipality_slug)
     adoption = scoped.adoption(membership, pk)
     can_edit = access.can_edit_membership(membership)
@@ -374,7 +364,9 @@ def adoption_detail(request, network_slug, municipality_slug, pk):
         access.require(can_edit)
         if form.is_valid() and form.save_checked():
             messages.success(request, _("Übernahme gespeichert."))
-            return redirect("procurement:adoption_detail", network_slug, municipality_slug, pk)
+            return redirect(
+                "procurement:adoption_detail", access.network.slug, municipality_slug, pk
+            )
     approvals = adoption.approvals.select_related("department", "decided_by", "requested_by")
     history = (
         DepartmentApproval.history.filter(adoption_id=adoption.pk)
@@ -403,10 +395,9 @@ def adoption_detail(request, network_slug, municipality_slug, pk):
     )
 
 
-@login_required
+@network_view
 @require_POST
-def adoption_request(request, network_slug, municipality_slug, pk):
-    access = get_access(request.user, network_slug)
+def adoption_request(request, access, municipality_slug, pk):
     membership = access.membership(municipality_slug)
     adoption = scoped.adoption(membership, pk)
     access.require(access.can_edit_membership(membership))
@@ -421,13 +412,12 @@ def adoption_request(request, network_slug, municipality_slug, pk):
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect("procurement:adoption_detail", network_slug, municipality_slug, pk)
+    return redirect("procurement:adoption_detail", access.network.slug, municipality_slug, pk)
 
 
-@login_required
+@network_view
 @require_POST
-def adoption_status(request, network_slug, municipality_slug, pk):
-    access = get_access(request.user, network_slug)
+def adoption_status(request, access, municipality_slug, pk):
     membership = access.membership(municipality_slug)
     adoption = scoped.adoption(membership, pk)
     access.require(access.can_edit_membership(membership))
@@ -444,7 +434,7 @@ def adoption_status(request, network_slug, municipality_slug, pk):
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect("procurement:adoption_detail", network_slug, municipality_slug, pk)
+    return redirect("procurement:adoption_detail", access.network.slug, municipality_slug, pk)
 
 
 # --- department approvals ---------------------------------------------------------------
@@ -465,9 +455,8 @@ def _inbox_queryset(access, queryset):
     ).filter(adoption__membership_id__in=access.own_membership_ids)
 
 
-@login_required
-def approval_inbox(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def approval_inbox(request, access):
     pending = (
         _inbox_queryset(
             access,
@@ -492,10 +481,9 @@ def approval_inbox(request, network_slug):
     )
 
 
-@login_required
+@network_view
 @require_POST
-def approval_decide(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def approval_decide(request, access, pk):
     approval = scoped.approval(access, pk)
     membership = approval.adoption.membership
     access.require(access.can_approve_for(approval.department, membership))
@@ -513,7 +501,7 @@ def approval_decide(request, network_slug, pk):
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect(_safe_next(request, network_slug))
+    return redirect(_safe_next(request, access.network.slug))
 
 
 def _safe_next(request, network_slug):
@@ -528,9 +516,8 @@ def _safe_next(request, network_slug):
 # --- network matrix ------------------------------------------------------------------------
 
 
-@login_required
-def network_matrix(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def network_matrix(request, access):
     network = access.network
     memberships = list(Membership.objects.filter(network=network).select_related("municipality"))
     groups = list(
@@ -622,9 +609,8 @@ def network_matrix(request, network_slug):
 # --- tenders ----------------------------------------------------------------------------------
 
 
-@login_required
-def tender_list(request, network_slug, municipality_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def tender_list(request, access, municipality_slug):
     membership = access.membership(municipality_slug)
     tenders = (
         Tender.objects.filter(membership=membership)
@@ -657,16 +643,15 @@ def tender_list(request, network_slug, municipality_slug):
     )
 
 
-@login_required
-def tender_edit(request, network_slug, municipality_slug, pk=None):
-    access = get_access(request.user, network_slug)
+@network_view
+def tender_edit(request, access, municipality_slug, pk=None):
     membership = access.membership(municipality_slug)
     tender = scoped.tender(membership, pk) if pk else Tender(membership=membership)
     access.require(access.can_edit_membership(membership))
     form = TenderForm(request.POST or None, instance=tender)
     if request.method == "POST" and form.is_valid() and form.save_checked():
         messages.success(request, _("Ausschreibung gespeichert."))
-        return redirect("procurement:tender_list", network_slug, municipality_slug)
+        return redirect("procurement:tender_list", access.network.slug, municipality_slug)
     return render(
         request,
         "procurement/tender_form.html",
@@ -674,9 +659,8 @@ def tender_edit(request, network_slug, municipality_slug, pk=None):
     )
 
 
-@login_required
-def tender_csv(request, network_slug, municipality_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def tender_csv(request, access, municipality_slug):
     membership = access.membership(municipality_slug)
     tenders = list(
         Tender.objects.filter(membership=membership)
@@ -741,9 +725,8 @@ def _can_edit_roadmap(access, membership):
     return access.can_edit_membership(membership) if membership else access.can_manage_network()
 
 
-@login_required
-def roadmap(request, network_slug, municipality_slug=None):
-    access = get_access(request.user, network_slug)
+@network_view
+def roadmap(request, access, municipality_slug=None):
     membership, road = _roadmap_of(access, municipality_slug)
     milestones = []
     if road:
@@ -795,20 +778,18 @@ def roadmap(request, network_slug, municipality_slug=None):
     )
 
 
-@login_required
+@network_view
 @require_POST
-def roadmap_start(request, network_slug, municipality_slug):
-    access = get_access(request.user, network_slug)
+def roadmap_start(request, access, municipality_slug):
     membership = access.membership(municipality_slug)
     access.require(access.can_edit_membership(membership))
     services.roadmap_for(membership=membership)
     messages.success(request, _("Fahrplan angelegt."))
-    return redirect("procurement:roadmap", network_slug, municipality_slug)
+    return redirect("procurement:roadmap", access.network.slug, municipality_slug)
 
 
-@login_required
-def milestone_edit(request, network_slug, municipality_slug=None, pk=None):
-    access = get_access(request.user, network_slug)
+@network_view
+def milestone_edit(request, access, municipality_slug=None, pk=None):
     membership = access.membership(municipality_slug) if municipality_slug else None
     access.require(_can_edit_roadmap(access, membership))
     # A GET writes nothing: a missing roadmap is made (from the template) only on saving.
@@ -833,8 +814,8 @@ def milestone_edit(request, network_slug, municipality_slug=None, pk=None):
     if request.method == "POST" and form.is_valid() and form.save_checked():
         messages.success(request, _("Meilenstein gespeichert."))
         if municipality_slug:
-            return redirect("procurement:roadmap", network_slug, municipality_slug)
-        return redirect("procurement:roadmap_template", network_slug)
+            return redirect("procurement:roadmap", access.network.slug, municipality_slug)
+        return redirect("procurement:roadmap_template", access.network.slug)
     return render(
         request,
         "procurement/milestone_form.html",

@@ -1,4 +1,25 @@
-"""Small helpers shared by the network's view modules."""
+"""Small helpers shared by the view modules of every app."""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+
+from network.access import get_access
+
+
+def network_view(view):
+    """The door of every page of a network: anonymous visitors go to the login page,
+    people outside the network get 404 (its existence is not revealed), and the view is
+    called as `view(request, access, ...)` with the person's Access to the network of
+    the URL's `network_slug` (one query)."""
+
+    @login_required
+    @wraps(view)
+    def door(request, network_slug, *args, **kwargs):
+        return view(request, get_access(request.user, network_slug), *args, **kwargs)
+
+    door.network_view = True  # the permission-matrix test asks every view for this
+    return door
 
 
 def posted(request):

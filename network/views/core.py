@@ -10,8 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
-from network.access import get_access, networks_for
+from network.access import networks_for
 from network.models import Department, Membership, Role
+from network.views.common import network_view
 
 
 @login_required
@@ -56,9 +57,8 @@ def _members(network):
     )
 
 
-@login_required
-def network_overview(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def network_overview(request, access):
     network = access.network
     people = (
         Role.objects.filter(network=network, kind__in=[Role.Kind.MODERATOR, Role.Kind.EXPERT])
@@ -78,9 +78,8 @@ def network_overview(request, network_slug):
     )
 
 
-@login_required
-def membership_detail(request, network_slug, municipality_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def membership_detail(request, access, municipality_slug):
     membership = access.membership(municipality_slug)
     municipality = membership.municipality
     roles = (

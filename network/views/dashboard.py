@@ -6,13 +6,11 @@ network's data changes (network.freshness, network.overview).
 
 from datetime import timedelta
 
-from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
 from network import freshness, progress
-from network.access import get_access
 from network.models import ActionItem, Meeting, Role
 from network.overview import (
     LIST_LIMIT,
@@ -22,11 +20,11 @@ from network.overview import (
     period_of,
 )
 from network.reports.figures import FigureTable, kept_figures
+from network.views.common import network_view
 
 
-@login_required
-def dashboard(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def dashboard(request, access):
     # Network-wide roles see the whole network; coordinators and staff their own member.
     network_wide = bool(access.kinds & {Role.Kind.MODERATOR, Role.Kind.EXPERT, Role.Kind.OBSERVER})
     if access.own_membership_ids and not network_wide:

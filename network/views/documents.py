@@ -6,16 +6,14 @@ no caching, no sniffing).
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from network import documents
-from network.access import get_access
 from network.models import Document, Meeting
-from network.views.common import page_context
+from network.views.common import network_view, page_context
 
 
 def _post(request):
@@ -42,9 +40,8 @@ def _documents_url(meeting):
     )
 
 
-@login_required
-def document_upload(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def document_upload(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_edit_meeting_content())
     form = documents.DocumentForm(*_post(request))
@@ -66,18 +63,16 @@ def document_upload(request, network_slug, pk):
     )
 
 
-@login_required
+@network_view
 @require_GET
-def document_download(request, network_slug, pk, document_pk):
-    access = get_access(request.user, network_slug)
+def document_download(request, access, pk, document_pk):
     meeting = _meeting(access, pk)
     return documents.document_response(_document(access, meeting, document_pk))
 
 
-@login_required
+@network_view
 @require_POST
-def document_delete(request, network_slug, pk, document_pk):
-    access = get_access(request.user, network_slug)
+def document_delete(request, access, pk, document_pk):
     meeting = _meeting(access, pk)
     document = _document(access, meeting, document_pk)
     access.require(access.can_edit_meeting_content())

@@ -2,7 +2,6 @@
 items, the iCalendar feed and its subscription page."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -13,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from network.access import get_access
 from network.calendar import build_calendar
 from network.documents import DocumentForm
 from network.forms.meetings import (
@@ -36,7 +34,7 @@ from network.models import (
     Role,
 )
 from network.services import meetings as services
-from network.views.common import page_context, posted
+from network.views.common import network_view, page_context, posted
 from network.views.history import keep_conflict_version, render_history
 
 PAST_PAGE_SIZE = 20
@@ -70,9 +68,8 @@ def _participation(access, meeting, participant_ids):
 # --- list and detail -------------------------------------------------------------------
 
 
-@login_required
-def meeting_list(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def meeting_list(request, access):
     network = access.network
     filters = MeetingFilterForm(request.GET or None)
     meetings = Meeting.objects.filter(network=network).prefetch_related(
@@ -104,9 +101,8 @@ def meeting_list(request, network_slug):
     )
 
 
-@login_required
-def meeting_detail(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def meeting_detail(request, access, pk):
     meeting = _meeting(
         access,
         pk,
@@ -177,9 +173,8 @@ def meeting_documents():
 # --- create, edit, cancel -----------------------------------------------------------------
 
 
-@login_required
-def meeting_create(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def meeting_create(request, access):
     access.require(access.can_manage_network())
     meeting = Meeting(network=access.network)
     form = MeetingForm(posted(request), instance=meeting, network=access.network)
@@ -194,9 +189,8 @@ def meeting_create(request, network_slug):
     )
 
 
-@login_required
-def meeting_edit(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def meeting_edit(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_manage_network())
     form = MeetingForm(posted(request), instance=meeting, network=access.network)
@@ -212,10 +206,9 @@ def meeting_edit(request, network_slug, pk):
     )
 
 
-@login_required
+@network_view
 @require_POST
-def meeting_cancel(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def meeting_cancel(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_manage_network())
     if meeting.status != Meeting.Status.CANCELLED:
@@ -224,9 +217,8 @@ def meeting_cancel(request, network_slug, pk):
     return redirect(_detail_url(meeting))
 
 
-@login_required
-def meeting_history(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def meeting_history(request, access, pk):
     meeting = _meeting(access, pk)
     return render_history(request, access, meeting, back_url=_detail_url(meeting))
 
@@ -238,9 +230,8 @@ def _agenda_item(access, meeting, item_pk):
     return access.get(AgendaItem.objects.filter(meeting=meeting), pk=item_pk)
 
 
-@login_required
-def agenda_item_create(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def agenda_item_create(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_manage_network())
     form = AgendaItemForm(posted(request), instance=AgendaItem(meeting=meeting))
@@ -259,9 +250,8 @@ def agenda_item_create(request, network_slug, pk):
     )
 
 
-@login_required
-def agenda_item_edit(request, network_slug, pk, item_pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def agenda_item_edit(request, access, pk, item_pk):
     meeting = _meeting(access, pk)
     item = _agenda_item(access, meeting, item_pk)
     access.require(access.can_manage_network())
@@ -284,10 +274,9 @@ def agenda_item_edit(request, network_slug, pk, item_pk):
     )
 
 
-@login_required
+@network_view
 @require_POST
-def agenda_item_delete(request, network_slug, pk, item_pk):
-    access = get_access(request.user, network_slug)
+def agenda_item_delete(request, access, pk, item_pk):
     meeting = _meeting(access, pk)
     item = _agenda_item(access, meeting, item_pk)
     access.require(access.can_manage_network())
@@ -296,10 +285,9 @@ def agenda_item_delete(request, network_slug, pk, item_pk):
     return redirect(_detail_url(meeting) + "#agenda-heading")
 
 
-@login_required
+@network_view
 @require_POST
-def agenda_item_move(request, network_slug, pk, item_pk, direction):
-    access = get_access(request.user, network_slug)
+def agenda_item_move(request, access, pk, item_pk, direction):
     meeting = _meeting(access, pk)
     item = _agenda_item(access, meeting, item_pk)
     access.require(access.can_manage_network())
@@ -310,10 +298,9 @@ def agenda_item_move(request, network_slug, pk, item_pk, direction):
 # --- invitations and attendance -----------------------------------------------------------
 
 
-@login_required
+@network_view
 @require_POST
-def meeting_invite(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def meeting_invite(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_manage_network())
     if meeting.status == Meeting.Status.CANCELLED:
@@ -329,11 +316,10 @@ def meeting_invite(request, network_slug, pk):
     return redirect(_detail_url(meeting) + "#attendance-heading")
 
 
-@login_required
+@network_view
 @require_POST
-def attendance_respond(request, network_slug, pk):
+def attendance_respond(request, access, pk):
     """The logged-in person registers for, or excuses themselves from, a meeting."""
-    access = get_access(request.user, network_slug)
     meeting = _meeting(access, pk)
     participant_ids = set(meeting.participants.values_list("pk", flat=True))
     may_take_part, membership_id = _participation(access, meeting, participant_ids)
@@ -356,9 +342,8 @@ def attendance_respond(request, network_slug, pk):
     return redirect(_detail_url(meeting) + "#attendance-heading")
 
 
-@login_required
-def attendance_record(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def attendance_record(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_manage_network())
     attendances = meeting.attendances.select_related("user", "membership__municipality").order_by(
@@ -385,9 +370,8 @@ def attendance_record(request, network_slug, pk):
 # --- minutes, decisions, action items -----------------------------------------------------
 
 
-@login_required
-def minutes_edit(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def minutes_edit(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_edit_meeting_content())
     form = MinutesForm(posted(request), instance=meeting)
@@ -403,9 +387,8 @@ def minutes_edit(request, network_slug, pk):
     )
 
 
-@login_required
-def decision_create(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def decision_create(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_edit_meeting_content())
     form = DecisionForm(posted(request), instance=Decision(meeting=meeting))
@@ -420,9 +403,8 @@ def decision_create(request, network_slug, pk):
     )
 
 
-@login_required
-def action_item_create(request, network_slug, pk, decision_pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def action_item_create(request, access, pk, decision_pk):
     meeting = _meeting(access, pk)
     decision = access.get(Decision.objects.filter(meeting=meeting), pk=decision_pk)
     access.require(access.can_edit_meeting_content())
@@ -451,9 +433,8 @@ def _action_items(network):
     )
 
 
-@login_required
-def action_item_list(request, network_slug):
-    access = get_access(request.user, network_slug)
+@network_view
+def action_item_list(request, access):
     status = request.GET.get("status", ActionItem.Status.OPEN)
     if status not in {*ActionItem.Status.values, "all"}:
         status = ActionItem.Status.OPEN
@@ -483,11 +464,10 @@ def action_item_list(request, network_slug):
     )
 
 
-@login_required
-def action_item_edit(request, network_slug, item_pk):
+@network_view
+def action_item_edit(request, access, item_pk):
     """Moderators and experts edit the whole item; its owner gets a form with the status
     alone (access.can_set_action_item_status)."""
-    access = get_access(request.user, network_slug)
     item = access.get(_action_items(access.network), pk=item_pk)
     access.require(access.can_set_action_item_status(item))
     if access.can_edit_meeting_content():
@@ -514,9 +494,8 @@ def action_item_edit(request, network_slug, item_pk):
     )
 
 
-@login_required
-def action_item_history(request, network_slug, item_pk):
-    access = get_access(request.user, network_slug)
+@network_view
+def action_item_history(request, access, item_pk):
     item = access.get(_action_items(access.network), pk=item_pk)
     return render_history(
         request,
@@ -529,10 +508,9 @@ def action_item_history(request, network_slug, item_pk):
 # --- iCalendar ----------------------------------------------------------------------------
 
 
-@login_required
-def calendar_subscribe(request, network_slug):
+@network_view
+def calendar_subscribe(request, access):
     """Shows the personal feed URL; POST renews the token, so the old URL stops working."""
-    access = get_access(request.user, network_slug)
     if request.method == "POST":
         request.user.renew_calendar_token()
         messages.success(

@@ -1,7 +1,6 @@
 """People of a network: directory, invitations, members, departments and roles."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -12,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network import access as access_rules
-from network.access import get_access
 from network.forms.people import (
     DepartmentForm,
     InvitationForm,
@@ -22,7 +20,7 @@ from network.forms.people import (
 )
 from network.models import Department, Invitation, Membership, MembershipRequest, Role
 from network.services import people as services
-from network.views.common import page_context, posted
+from network.views.common import network_view, page_context, posted
 from network.views.history import keep_conflict_version, render_history
 
 Kind = Role.Kind
@@ -58,10 +56,9 @@ def _can_remove(access, role) -> bool:
 # --- directory ------------------------------------------------------------------------------
 
 
-@login_required
-def people_list(request, network_slug):
+@network_view
+def people_list(request, access):
     """Everyone with a role in the network; removal buttons for those who may manage them."""
-    access = get_access(request.user, network_slug)
     roles = _roles(access.network).order_by(
         "kind", "membership__municipality__name", "user__last_name", "user__first_name", "pk"
     )
@@ -91,10 +88,9 @@ def people_list(request, network_slug):
     )
 
 
-@login_required
+@network_view
 @require_POST
-def role_remove(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def role_remove(request, access, pk):
     role = access.get(_roles(access.network), pk=pk)
     access.require(_can_remove(access, role))
     try:
@@ -117,10 +113,9 @@ def _back(request, network):
     return redirect("network:people", network_slug=network.slug)
 
 
-@login_required
-def role_department(request, network_slug, pk):
+@network_view
+def role_department(request, access, pk):
     """Which department a staff member of a municipality works in."""
-    access = get_access(request.user, network_slug)
     role = access.get(_roles(access.network).filter(kind=Kind.STAFF), pk=pk)
     access.require(access.can_manage_people(role.membership))
     form = RoleDepartmentForm(posted(request), instance=role)
@@ -143,10 +138,9 @@ def role_department(request, network_slug, pk):
 # --- invitations ----------------------------------------------------------------------------
 
 
-@login_required
-def invitation_list(request, network_slug):
+@network_view
+def invitation_list(request, access):
     """Open invitations and the form to send a new one."""
-    access = get_access(request.user, network_slug)
     memberships, kinds = _invitable(access)
     access.require(bool(kinds))
     initial = {}
@@ -209,10 +203,9 @@ def _visible_invitations(access):
     return invitations.filter(membership_id__in=access.coordinated_membership_ids)
 
 
-@login_required
+@network_view
 @require_POST
-def invitation_revoke(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def invitation_revoke(request, access, pk):
     invitation = access.get(
         Invitation.objects.filter(network=access.network).select_related("membership"), pk=pk
     )
@@ -230,11 +223,10 @@ def invitation_revoke(request, network_slug, pk):
 # --- members ----------------------------------------------------------------------------------
 
 
-@login_required
-def member_add(request, network_slug):
+@network_view
+def member_add(request, access):
     """Attach a municipality the moderator works with, create a new one, or ask one that is a
     member elsewhere to join (it joins when its coordinators agree)."""
-    access = get_access(request.user, network_slug)
     access.require(access.can_manage_network())
     form = MemberAddForm(posted(request), network=access.network, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -291,10 +283,9 @@ def member_add(request, network_slug):
     )
 
 
-@login_required
-def membership_edit(request, network_slug, municipality_slug):
+@network_view
+def membership_edit(request, access, municipality_slug):
     """Dates of a membership; the moderator marks a member as left here."""
-    access = get_access(request.user, network_slug)
     membership = access.membership(municipality_slug)
     access.require(access.can_manage_network())
     form = MembershipForm(posted(request), instance=membership)
@@ -314,10 +305,9 @@ def membership_edit(request, network_slug, municipality_slug):
     )
 
 
-@login_required
-def membership_history(request, network_slug, municipality_slug):
+@network_view
+def membership_history(request, access, municipality_slug):
     """Verlauf of a membership (joined, left): everyone in the network may read it."""
-    access = get_access(request.user, network_slug)
     membership = access.membership(municipality_slug)
     back = reverse("network:membership", args=[access.network.slug, municipality_slug])
     return render_history(request, access, membership, back_url=back)
@@ -326,27 +316,25 @@ def membership_history(request, network_slug, municipality_slug):
 # --- a municipality's departments and staff ---------------------------------------------------
 
 
-@login_required
-def department_history(request, network_slug, municipality_slug, pk):
+@network_view
+def department_history(request, access, municipality_slug, pk):
     """Verlauf of a department (renamed, mailbox changed): readable by everyone in the network."""
-    access = get_access(request.user, network_slug)
     membership = access.membership(municipality_slug)
     department = access.get(Department.objects.filter(municipality=membership.municipality), pk=pk)
     back = reverse("network:membership", args=[access.network.slug, municipality_slug])
     return render_history(request, access, department, back_url=back)
 
 
-def _managed_membership(request, network_slug, municipality_slug):
-    access = get_access(request.user, network_slug)
+def _managed_membership(access, municipality_slug):
     membership = access.membership(municipality_slug)
     access.require(access.can_manage_people(membership))
-    return access, membership
+    return membership
 
 
-@login_required
-def membership_manage(request, network_slug, municipality_slug):
+@network_view
+def membership_manage(request, access, municipality_slug):
     """Departments and people of one member, for its coordinators and the moderator."""
-    access, membership = _managed_membership(request, network_slug, municipality_slug)
+    membership = _managed_membership(access, municipality_slug)
     departments = Department.objects.filter(municipality=membership.municipality).annotate(
         people_count=Count("roles", filter=Q(roles__membership=membership))
     )
@@ -370,9 +358,9 @@ def membership_manage(request, network_slug, municipality_slug):
     )
 
 
-@login_required
-def department_create(request, network_slug, municipality_slug):
-    access, membership = _managed_membership(request, network_slug, municipality_slug)
+@network_view
+def department_create(request, access, municipality_slug):
+    membership = _managed_membership(access, municipality_slug)
     form = DepartmentForm(posted(request), municipality=membership.municipality)
     if request.method == "POST" and form.is_valid():
         department = form.save()
@@ -391,9 +379,9 @@ def department_create(request, network_slug, municipality_slug):
     )
 
 
-@login_required
-def department_edit(request, network_slug, municipality_slug, pk):
-    access, membership = _managed_membership(request, network_slug, municipality_slug)
+@network_view
+def department_edit(request, access, municipality_slug, pk):
+    membership = _managed_membership(access, municipality_slug)
     department = access.get(Department.objects.filter(municipality=membership.municipality), pk=pk)
     form = DepartmentForm(
         posted(request), instance=department, municipality=membership.municipality
@@ -420,10 +408,10 @@ def department_edit(request, network_slug, municipality_slug, pk):
     )
 
 
-@login_required
+@network_view
 @require_POST
-def department_delete(request, network_slug, municipality_slug, pk):
-    access, membership = _managed_membership(request, network_slug, municipality_slug)
+def department_delete(request, access, municipality_slug, pk):
+    membership = _managed_membership(access, municipality_slug)
     department = access.get(Department.objects.filter(municipality=membership.municipality), pk=pk)
     try:
         services.department_delete(department=department)

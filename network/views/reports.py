@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -10,7 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from network.access import get_access
 from network.documents import file_response
 from network.forms.reports import ReportRequestForm
 from network.models import Report
@@ -18,7 +16,7 @@ from network.reports.context import context_for_report, render_report_html
 from network.services.reports import builds_in_process
 from network.services.reports import report_request as request_report
 from network.services.reports import report_retry as retry_report
-from network.views.common import page_context
+from network.views.common import network_view, page_context
 
 
 def _reports(access):
@@ -47,18 +45,16 @@ def _list(request, access, form, status=200):
     )
 
 
-@login_required
+@network_view
 @require_GET
-def report_list(request, network_slug):
-    access = get_access(request.user, network_slug)
+def report_list(request, access):
     form = ReportRequestForm(access=access) if _may_request_any(access) else None
     return _list(request, access, form)
 
 
-@login_required
+@network_view
 @require_POST
-def report_request(request, network_slug):
-    access = get_access(request.user, network_slug)
+def report_request(request, access):
     access.require(_may_request_any(access))
     form = ReportRequestForm(request.POST, access=access)
     if not form.is_valid():
@@ -111,10 +107,9 @@ def _status_context(access, report) -> dict:
     }
 
 
-@login_required
+@network_view
 @require_GET
-def report_detail(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def report_detail(request, access, pk):
     report = _report(access, pk)
     return render(
         request,
@@ -123,18 +118,16 @@ def report_detail(request, network_slug, pk):
     )
 
 
-@login_required
+@network_view
 @require_GET
-def report_status(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def report_status(request, access, pk):
     report = _report(access, pk)
     return render(request, "network/reports/_status.html", _status_context(access, report))
 
 
-@login_required
+@network_view
 @require_GET
-def report_download(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def report_download(request, access, pk):
     report = _report(access, pk)
     if report.status != Report.Status.DONE or not report.file:
         raise Http404
@@ -142,10 +135,9 @@ def report_download(request, network_slug, pk):
     return file_response(report.file, filename=name, content_type="application/pdf")
 
 
-@login_required
+@network_view
 @require_POST
-def report_retry(request, network_slug, pk):
-    access = get_access(request.user, network_slug)
+def report_retry(request, access, pk):
     report = _report(access, pk)
     access.require(access.can_request_report(report.membership))
     if retry_report(report=report):
@@ -163,11 +155,10 @@ def report_retry(request, network_slug, pk):
     return redirect("network:report_detail", network_slug=access.network.slug, pk=report.pk)
 
 
-@login_required
+@network_view
 @require_GET
-def report_preview(request, network_slug, pk):
+def report_preview(request, access, pk):
     """The report as HTML, from the same context object the PDF is made of."""
-    access = get_access(request.user, network_slug)
     report = _report(access, pk)
     back = reverse("network:report_detail", args=[access.network.slug, report.pk])
     return HttpResponse(render_report_html(context_for_report(report), preview=True, back_url=back))
