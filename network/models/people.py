@@ -176,10 +176,19 @@ class Municipality(VersionedModel):
                 )
 
 
+def still_member_q(on=None, prefix: str = "") -> Q:
+    """The one definition of "still a member" on a day (default: today): joined on or before
+    it and not left by then. `prefix` reaches the membership from another model
+    ("adoption__membership__"). Membership.is_active_on is the same rule for one row."""
+    on = on or timezone.localdate()
+    return Q(**{f"{prefix}joined_on__lte": on}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": on})
+    )
+
+
 class MembershipQuerySet(WatchedQuerySet):
     def active(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=on), joined_on__lte=on)
+        return self.filter(still_member_q(on))
 
 
 class Membership(VersionedModel):
@@ -217,9 +226,14 @@ class Membership(VersionedModel):
     def __str__(self):
         return f"{self.municipality} – {self.network}"
 
+    def is_active_on(self, on) -> bool:
+        """still_member_q for this row."""
+        return self.joined_on <= on and (self.left_on is None or self.left_on > on)
+
     @property
     def is_active(self) -> bool:
-        return self.left_on is None or self.left_on > timezone.localdate()
+        """Still a member today: readable and editable (a member that left stays readable)."""
+        return self.is_active_on(timezone.localdate())
 
 
 class Department(VersionedModel):

@@ -5,8 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
-from building import services, views
+from building import services
 from building.models import BoardCriterion
+from building.views import comparison
 from tests.building.factories import GuidelineFactory, ProjectFactory, gas_and_heat_pump
 from tests.factories import MembershipFactory
 
@@ -76,7 +77,7 @@ def test_comparison_pages_keep_the_ranking(
     client = actors.client(actors.moderator)
     whole = rankings(client.get(u("comparison")).content.decode())
     assert len(whole[0]) >= n and len(whole[1]) >= n
-    monkeypatch.setattr(views, "COMPARISON_PAGE_SIZE", 5)
+    monkeypatch.setattr(comparison, "COMPARISON_PAGE_SIZE", 5)
     paged = ([], [])
     pages = -(-max(map(len, whole)) // 5)
     for number in range(1, pages + 1):

@@ -1,0 +1,123 @@
+"""Building projects: list, form, page."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from network.models import Membership
+from network.views.common import network_view, page_context
+
+from .. import presentation, services
+from ..filters import ProjectFilter
+from ..forms import (
+    ProjectForm,
+)
+from ..models import (
+    BuildingProject,
+    BuildingSettings,
+    ScoringBoard,
+)
+from .common import _project, _projects
+
+
+def _editable_memberships(access):
+    members = Membership.objects.filter(network=access.network).select_related(
+        "municipality", "network"
+    )
+    return [m for m in members if access.can_edit_membership(m)]
+
+
+@network_view
+def project_list(request, access):
+    projects = _projects(access).select_related("latest_assessment__board")
+    filterset = ProjectFilter(request.GET or None, queryset=projects, network=access.network)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "building/project_list.html",
+        page_context(
+            access,
+            filter=filterset,
+            page_obj=page,
+            query=query.urlencode(),
+            can_create=bool(_editable_memberships(access)),
+        ),
+    )
+
+
+@network_view
+def project_create(request, access):
+    memberships = _editable_memberships(access)
+    access.require(bool(memberships))
+    queryset = Membership.objects.filter(pk__in=[m.pk for m in memberships]).select_related(
+        "municipality"
+    )
+    form = ProjectForm(request.POST or None, memberships=queryset)
+    if request.method == "POST" and form.is_valid():
+        access.require(access.can_edit_membership(form.cleaned_data["membership"]))
+        with transaction.atomic():
+            project = form.save()
+            services.project_refresh(project=project)
+        messages.success(request, _("Das Bauvorhaben wurde angelegt."))
+        return redirect("building:project_detail", access.network.slug, project.pk)
+    return render(
+        request, "building/project_form.html", page_context(access, form=form, project=None)
+    )
+
+
+@network_view
+def project_detail(request, access, pk):
+    project = _project(access, pk)
+    assessments = project.assessments.select_related("board").order_by("-created_at")
+    variants = project.variants.prefetch_related("energy_uses")
+    settings_obj = BuildingSettings.for_network(access.network)
+    active_boards = ScoringBoard.objects.filter(network=access.network).active()
+    records = list(project.history.select_related("history_user").order_by("-history_id")[:11])
+    changes = []
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        fields = []
+        if older is not None:
+            delta = newer.diff_against(older, excluded_fields=["version", "legal_status"])
+            fields = [
+                str(BuildingProject._meta.get_field(c.field).verbose_name) for c in delta.changes
+            ]
+        changes.append((newer, fields))
+    return render(
+        request,
+        "building/project_detail.html",
+        page_context(
+            access,
+            project=project,
+            legal_results=project.legal_results(),
+            assessments=assessments,
+            table=presentation.variant_table(variants, settings_obj.assumptions()),
+            settings_obj=settings_obj,
+            active_boards=[
+                b for b in active_boards if not any(a.board_id == b.pk for a in assessments)
+            ],
+            can_edit=access.can_edit_membership(project.membership),
+            changes=changes[:10],
+        ),
+    )
+
+
+@network_view
+def project_edit(request, access, pk):
+    project = _project(access, pk)
+    access.require(access.can_edit_membership(project.membership))
+    form = ProjectForm(request.POST or None, instance=project)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            saved = form.save_checked()
+            if saved is not None:
+                services.project_refresh(project=saved)
+        if saved is not None:
+            messages.success(request, _("Das Bauvorhaben wurde gespeichert."))
+            return redirect("building:project_detail", access.network.slug, project.pk)
+    return render(
+        request, "building/project_form.html", page_context(access, form=form, project=project)
+    )

@@ -1,0 +1,136 @@
+"""Roadmaps (Fahrpläne) of members and the network's template, with their milestones."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from network.csv_export import csv_response
+from network.views.common import network_view, page_context
+
+from .. import access as scoped
+from .. import services
+from ..figures import progress_pct
+from ..forms import (
+    MilestoneForm,
+)
+from ..models import (
+    Milestone,
+    Roadmap,
+)
+
+
+def _roadmap_of(access, municipality_slug, *, create=False):
+    """(membership or None, roadmap or None); without a slug: the network's template."""
+    if municipality_slug is None:
+        if create:
+            return None, services.template_roadmap(network=access.network)
+        return None, Roadmap.objects.filter(network=access.network, membership=None).first()
+    membership = access.membership(municipality_slug)
+    if create:
+        return membership, services.roadmap_for(membership=membership)
+    return membership, Roadmap.objects.filter(membership=membership).first()
+
+
+def _can_edit_roadmap(access, membership):
+    return access.can_edit_membership(membership) if membership else access.can_manage_network()
+
+
+@network_view
+def roadmap(request, access, municipality_slug=None):
+    membership, road = _roadmap_of(access, municipality_slug)
+    milestones = []
+    if road:
+        milestones = list(
+            road.milestones.select_related("department").prefetch_related(
+                "criteria", "action_items"
+            )
+        )
+    today = timezone.localdate()
+    if request.GET.get("format") == "csv":
+        rows = [
+            [
+                m.position,
+                m.title,
+                m.due_on.strftime("%d.%m.%Y") if m.due_on else "",
+                m.get_status_display(),
+                m.completed_on.strftime("%d.%m.%Y") if m.completed_on else "",
+                m.department.name if m.department else "",
+                ", ".join(c.title for c in m.criteria.all()),
+                _("ja") if m.is_overdue(today) else _("nein"),
+            ]
+            for m in milestones
+        ]
+        header = [
+            _("Nr."),
+            _("Meilenstein"),
+            _("Fällig am"),
+            _("Status"),
+            _("Erledigt am"),
+            _("Verantwortlicher Fachbereich"),
+            _("Kriterien"),
+            _("Überfällig"),
+        ]
+        slug = membership.municipality.slug if membership else "vorlage"
+        return csv_response(f"fahrplan-{slug}.csv", header, rows)
+    return render(
+        request,
+        "procurement/roadmap.html",
+        page_context(
+            access,
+            membership=membership,
+            roadmap=road,
+            milestones=[(m, m.is_overdue(today)) for m in milestones],
+            progress=progress_pct([m.status for m in milestones]),
+            can_edit=_can_edit_roadmap(access, membership),
+            has_template=membership is not None
+            and Roadmap.objects.filter(network=access.network, membership=None).exists(),
+        ),
+    )
+
+
+@network_view
+@require_POST
+def roadmap_start(request, access, municipality_slug):
+    membership = access.membership(municipality_slug)
+    access.require(access.can_edit_membership(membership))
+    services.roadmap_for(membership=membership)
+    messages.success(request, _("Fahrplan angelegt."))
+    return redirect("procurement:roadmap", access.network.slug, municipality_slug)
+
+
+@network_view
+def milestone_edit(request, access, municipality_slug=None, pk=None):
+    membership = access.membership(municipality_slug) if municipality_slug else None
+    access.require(_can_edit_roadmap(access, membership))
+    # A GET writes nothing: a missing roadmap is made (from the template) only on saving.
+    _m, road = _roadmap_of(access, municipality_slug, create=request.method == "POST")
+    numbered_by = road
+    if road is None:
+        road = Roadmap(network=access.network, membership=membership)
+        if membership is not None:  # its roadmap will start with the template's steps
+            numbered_by = Roadmap.objects.filter(network=access.network, membership=None).first()
+    if pk:
+        if road.pk is None:
+            raise Http404
+        milestone = scoped.milestone(road, pk)
+    else:
+        last = (
+            numbered_by.milestones.order_by("-position").values_list("position", flat=True).first()
+            if numbered_by
+            else None
+        )
+        milestone = Milestone(roadmap=road, position=(last or 0) + 1)
+    form = MilestoneForm(request.POST or None, instance=milestone)
+    if request.method == "POST" and form.is_valid() and form.save_checked():
+        messages.success(request, _("Meilenstein gespeichert."))
+        if municipality_slug:
+            return redirect("procurement:roadmap", access.network.slug, municipality_slug)
+        return redirect("procurement:roadmap_template", access.network.slug)
+    return render(
+        request,
+        "procurement/milestone_form.html",
+        page_context(access, form=form, membership=membership, milestone=milestone if pk else None),
+    )

@@ -1,0 +1,117 @@
+"""The tender register of a member: list, form, CSV."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from network.csv_export import csv_response, de_number
+from network.views.common import network_view, page_context
+
+from .. import access as scoped
+from .. import stats
+from ..figures import TenderFacts
+from ..forms import (
+    TenderForm,
+)
+from ..models import (
+    Tender,
+)
+
+
+@network_view
+def tender_list(request, access, municipality_slug):
+    membership = access.membership(municipality_slug)
+    tenders = (
+        Tender.objects.filter(membership=membership)
+        .select_related("product_group")
+        .annotate(applied_count=Count("applied_criteria"))
+        .order_by("-published_on", "title", "pk")
+    )
+    year = request.GET.get("jahr", "")
+    if not (year.isascii() and year.isdigit() and 1 <= int(year) <= 9999):
+        year = ""  # a year the calendar does not have is ignored, not a server error
+    if year:
+        tenders = tenders.filter(published_on__year=int(year))
+    shares = stats.shares_for([membership.pk])
+    years = sorted({y for (_m, y) in shares if y is not None})
+    page = Paginator(tenders, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "procurement/tender_list.html",
+        page_context(
+            access,
+            membership=membership,
+            page_obj=page,
+            query=f"jahr={year}" if year else "",
+            year_shares=[(y, shares[(membership.pk, y)]) for y in years],
+            total_share=shares.get((membership.pk, None)),
+            can_edit=access.can_edit_membership(membership),
+            years=years,
+            year=year,
+        ),
+    )
+
+
+@network_view
+def tender_edit(request, access, municipality_slug, pk=None):
+    membership = access.membership(municipality_slug)
+    tender = scoped.tender(membership, pk) if pk else Tender(membership=membership)
+    access.require(access.can_edit_membership(membership))
+    form = TenderForm(request.POST or None, instance=tender)
+    if request.method == "POST" and form.is_valid() and form.save_checked():
+        messages.success(request, _("Ausschreibung gespeichert."))
+        return redirect("procurement:tender_list", access.network.slug, municipality_slug)
+    return render(
+        request,
+        "procurement/tender_form.html",
+        page_context(access, form=form, membership=membership, tender=tender if pk else None),
+    )
+
+
+@network_view
+def tender_csv(request, access, municipality_slug):
+    membership = access.membership(municipality_slug)
+    tenders = list(
+        Tender.objects.filter(membership=membership)
+        .select_related("product_group")
+        .prefetch_related("applied_criteria")
+    )
+    required = stats.agreed_criteria([membership.pk])
+    rows = []
+    for tender in tenders:
+        fact = TenderFacts(  # the rule of the key figure, for this one tender
+            membership_id=membership.pk,
+            year=tender.published_on.year,
+            value=tender.estimated_value,
+            required=frozenset(required[(membership.pk, tender.product_group_id)]),
+            applied=frozenset(c.pk for c in tender.applied_criteria.all()),
+        )
+        rows.append(
+            [
+                tender.published_on.strftime("%d.%m.%Y"),
+                tender.reference,
+                tender.title,
+                tender.product_group.name,
+                tender.get_procedure_display(),
+                de_number(tender.estimated_value),
+                ", ".join(c.title for c in tender.applied_criteria.all()),
+                _("ja")
+                if fact.compliant
+                else (_("nein") if fact.relevant else _("keine Kriterien")),
+                _("ja") if tender.evidence_received else _("nein"),
+            ]
+        )
+    header = [
+        _("Veröffentlicht am"),
+        _("Vergabenummer"),
+        _("Titel"),
+        _("Warengruppe"),
+        _("Verfahren"),
+        _("Geschätzter Auftragswert (EUR)"),
+        _("Angewendete Kriterien"),
+        _("Alle zugestimmten Kriterien angewendet"),
+        _("Nachweise eingegangen"),
+    ]
+    return csv_response(f"ausschreibungen-{membership.municipality.slug}.csv", header, rows)
