@@ -94,22 +94,29 @@ class VersionedModelForm(PortalModelForm):
     def save_checked(self, commit=True):
         if not self.instance.pk:
             return self.save(commit=commit)
-        loaded = self.cleaned_data.get("loaded_version")
-        if loaded is None:  # an old form without the field
-            loaded = self.instance.version
+        loaded = self.loaded_version_of()  # an old form without the field: no check
         instance = super().save(commit=False)
         try:
             save_versioned(instance, loaded_version=loaded)
         except EditConflict as conflict:
-            self.conflict = conflict
-            self.add_error(
-                None,
-                _(
-                    "Jemand anderes hat diesen Eintrag gespeichert, während Sie ihn bearbeitet "
-                    "haben. Ihre Änderungen wurden nicht gespeichert. Bitte prüfen Sie die "
-                    "Änderungen unten und geben Sie Ihre Änderungen erneut ein."
-                ),
-            )
+            self.refuse(conflict)
             return None
         self.save_m2m()
         return instance
+
+    def refuse(self, conflict: EditConflict) -> None:
+        """Nothing was saved because of `conflict`: say so on the form, which keeps the
+        person's input (network.views.edit then shows the other person's changes)."""
+        self.conflict = conflict
+        self.add_error(
+            None,
+            _(
+                "Jemand anderes hat diesen Eintrag gespeichert, während Sie ihn bearbeitet "
+                "haben. Ihre Änderungen wurden nicht gespeichert. Bitte prüfen Sie die "
+                "Änderungen unten und geben Sie Ihre Änderungen erneut ein."
+            ),
+        )
+
+    def loaded_version_of(self) -> int:
+        loaded = self.cleaned_data.get("loaded_version")
+        return self.instance.version if loaded is None else loaded

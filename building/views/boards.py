@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from network.views.common import network_view, page_context
+from network.views.common import network_view, page_context, posted
+from network.views.edit import form_page
 
 from .. import services
 from ..forms import (
@@ -47,7 +49,7 @@ def board_list(request, access):
 @network_view
 def board_create(request, access):
     access.require(access.can_manage_network())
-    form = BoardCreateForm(request.POST or None)
+    form = BoardCreateForm(posted(request))
     if request.method == "POST" and form.is_valid():
         board = services.board_create(
             network=access.network,
@@ -101,24 +103,28 @@ def board_edit(request, access, pk):
     board, refused = _draft_board(request, access, pk)
     if refused:
         return refused
-    form = BoardForm(request.POST or None, instance=board)
-    if request.method == "POST" and form.is_valid() and form.save_checked() is not None:
-        return redirect("building:board_detail", access.network.slug, board.pk)
-    return render(
-        request,
-        "building/board_part_form.html",
-        page_context(access, board=board, form=form, heading=_("Raster bearbeiten")),
+    return _board_part(
+        request, access, board, BoardForm(posted(request), instance=board), _("Raster bearbeiten")
     )
 
 
 def _board_part(request, access, board, form, heading, obj=None):
-    if request.method == "POST" and form.is_valid() and form.save_checked() is not None:
-        messages.success(request, _("Gespeichert."))
-        return redirect("building:board_detail", access.network.slug, board.pk)
-    return render(
+    """The form page of the board or of one of its parts (a draft's groups, criteria,
+    levels): back to the board after saving."""
+    detail = reverse("building:board_detail", args=[access.network.slug, board.pk])
+    return form_page(
         request,
-        "building/board_part_form.html",
-        page_context(access, board=board, form=form, heading=heading, obj=obj),
+        access,
+        form,
+        title=f"{heading}: {obj}" if obj else heading,
+        breadcrumbs=[
+            (_("Bewertungsraster"), reverse("building:board_list", args=[access.network.slug])),
+            (str(board), detail),
+        ],
+        back_url=detail,
+        success_url=detail,
+        message=_("Gespeichert."),
+        board=board,
     )
 
 
@@ -132,7 +138,7 @@ def group_form(request, access, pk, group_pk=None):
         if group_pk
         else CriteriaGroup(board=board, position=board.groups.count())
     )
-    form = GroupForm(request.POST or None, instance=group)
+    form = GroupForm(posted(request), instance=group)
     return _board_part(
         request, access, board, form, _("Kriteriengruppe"), group if group_pk else None
     )
@@ -149,7 +155,7 @@ def criterion_form(request, access, pk, criterion_pk=None):
         else BoardCriterion()
     )
     initial = {"group": request.GET.get("gruppe")} if not criterion_pk else None
-    form = CriterionForm(request.POST or None, instance=criterion, board=board, initial=initial)
+    form = CriterionForm(posted(request), instance=criterion, board=board, initial=initial)
     return _board_part(
         request, access, board, form, _("Kriterium"), criterion if criterion_pk else None
     )
@@ -165,7 +171,7 @@ def level_form(request, access, pk, level_pk=None):
         if level_pk
         else RatingLevel(board=board)
     )
-    form = LevelForm(request.POST or None, instance=level)
+    form = LevelForm(posted(request), instance=level)
     return _board_part(
         request, access, board, form, _("Bewertungsstufe"), level if level_pk else None
     )

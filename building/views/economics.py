@@ -2,12 +2,15 @@
 settings (discount rate, period, CO₂ price)."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from network.views.common import network_view, page_context
+from network.views.common import network_view, page_context, posted
+from network.views.edit import form_page
 
 from .. import presentation
 from ..forms import (
@@ -47,28 +50,41 @@ def project_economics(request, access, pk):
 def _variant_form(request, access, project, variant):
     access.require(access.can_edit_membership(project.membership))
     variant = variant or Variant(project=project)
-    form = VariantForm(request.POST or None, instance=variant)
     formset = EnergyUseFormSet(
-        request.POST or None,
+        posted(request),
         instance=variant,
         queryset=EnergyUse.objects.filter(variant=variant)
         if variant.pk
         else EnergyUse.objects.none(),
         prefix="energy",
     )
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        with transaction.atomic():
-            saved = form.save_checked()
-            if saved is not None:
-                formset.instance = saved
-                formset.save()
+
+    @transaction.atomic
+    def save(form):
+        saved = form.save_checked()
         if saved is not None:
-            messages.success(request, _("Die Variante wurde gespeichert."))
-            return redirect("building:project_economics", access.network.slug, project.pk)
-    return render(
+            formset.instance = saved
+            formset.save()
+        return saved
+
+    economics = reverse("building:project_economics", args=[access.network.slug, project.pk])
+    return form_page(
         request,
-        "building/variant_form.html",
-        page_context(access, project=project, variant=variant, form=form, formset=formset),
+        access,
+        VariantForm(posted(request), instance=variant),
+        also=(formset,),
+        template="building/variant_form.html",
+        title=_("Variante „%(name)s“ bearbeiten") % {"name": variant.name}
+        if variant.pk
+        else _("Variante anlegen"),
+        back_url=economics,
+        submit_label=_("Variante speichern"),
+        save=save,
+        success_url=economics,
+        message=_("Die Variante wurde gespeichert."),
+        project=project,
+        variant=variant,
+        formset=formset,
     )
 
 
@@ -100,26 +116,29 @@ def settings_edit(request, access):
     settings_obj = BuildingSettings.for_network(access.network)
     if request.method == "POST":
         access.require(access.can_manage_network())
-    form = SettingsForm(request.POST or None, instance=settings_obj)
-    if request.method == "POST" and form.is_valid():
+
+    def save(form):
         try:
             with transaction.atomic():
-                saved = form.save_checked()
+                return form.save_checked()
         except IntegrityError:
             # Two first saves in the same instant: the other one created the settings.
-            form.add_error(
-                None,
+            raise ValidationError(
                 _(
                     "Die Einstellungen wurden gerade von jemand anderem angelegt. Bitte laden "
                     "Sie die Seite neu und prüfen Sie die Werte."
-                ),
-            )
-            saved = None
-        if saved is not None:
-            messages.success(request, _("Die Einstellungen wurden gespeichert."))
-            return redirect("building:settings", access.network.slug)
-    return render(
+                )
+            ) from None
+
+    here = reverse("building:settings", args=[access.network.slug])
+    return form_page(
         request,
-        "building/settings.html",
-        page_context(access, form=form, can_edit=access.can_manage_network()),
+        access,
+        SettingsForm(posted(request), instance=settings_obj),
+        template="building/settings.html",
+        title=_("Annahmen zur Wirtschaftlichkeit"),
+        save=save,
+        success_url=here,
+        message=_("Die Einstellungen wurden gespeichert."),
+        can_edit=access.can_manage_network(),
     )

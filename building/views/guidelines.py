@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network.documents import DocumentForm, document_response, document_store
 from network.models import Document
-from network.views.common import network_view, page_context
+from network.views.common import network_view, page_context, posted
+from network.views.edit import form_page
 
 from ..forms import (
     GuidelineForm,
@@ -96,16 +98,28 @@ def guideline_detail(request, access, pk):
 def guideline_form(request, access, pk=None):
     access.require(access.can_edit_meeting_content())
     guideline = _guideline(access, pk) if pk else Guideline(network=access.network)
-    form = GuidelineForm(request.POST or None, instance=guideline, network=access.network)
-    if request.method == "POST" and form.is_valid():
-        saved = form.save_checked()
-        if saved is not None:
-            messages.success(request, _("Die Leitlinie wurde gespeichert."))
-            return redirect("building:guideline_detail", access.network.slug, saved.pk)
-    return render(
+    back = (
+        reverse("building:guideline_detail", args=[access.network.slug, guideline.pk])
+        if pk
+        else reverse("building:guideline_list", args=[access.network.slug])
+    )
+    return form_page(
         request,
-        "building/guideline_form.html",
-        page_context(access, form=form, guideline=guideline if pk else None),
+        access,
+        GuidelineForm(posted(request), instance=guideline, network=access.network),
+        title=_("„%(title)s“ bearbeiten") % {"title": guideline.title}
+        if pk
+        else _("Leitlinie schreiben"),
+        intro=_(
+            "Der Text wird in Markdown geschrieben (# Überschrift, **fett**, - Liste, "
+            "Tabellen). HTML wird aus Sicherheitsgründen entfernt."
+        ),
+        back_url=back,
+        submit_label=_("Leitlinie speichern"),
+        success_url=lambda saved: reverse(
+            "building:guideline_detail", args=[access.network.slug, saved.pk]
+        ),
+        message=_("Die Leitlinie wurde gespeichert."),
     )
 
 

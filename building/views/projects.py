@@ -1,13 +1,14 @@
 """Building projects: list, form, page."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from network.models import Membership
-from network.views.common import network_view, page_context
+from network.views.common import network_view, page_context, posted
+from network.views.edit import form_page
 
 from .. import presentation, services
 from ..filters import ProjectFilter
@@ -56,16 +57,24 @@ def project_create(request, access):
     queryset = Membership.objects.filter(pk__in=[m.pk for m in memberships]).select_related(
         "municipality"
     )
-    form = ProjectForm(request.POST or None, memberships=queryset)
-    if request.method == "POST" and form.is_valid():
+
+    @transaction.atomic
+    def create(form):
         access.require(access.can_edit_membership(form.cleaned_data["membership"]))
-        with transaction.atomic():
-            project = form.save()
-            services.project_refresh(project=project)
-        messages.success(request, _("Das Bauvorhaben wurde angelegt."))
-        return redirect("building:project_detail", access.network.slug, project.pk)
-    return render(
-        request, "building/project_form.html", page_context(access, form=form, project=None)
+        project = form.save()
+        services.project_refresh(project=project)
+        return project
+
+    return form_page(
+        request,
+        access,
+        ProjectForm(posted(request), memberships=queryset),
+        template="building/project_form.html",
+        title=_("Bauvorhaben anlegen"),
+        back_url=reverse("building:project_list", args=[access.network.slug]),
+        save=create,
+        success_url=lambda project: _detail_url(access, project),
+        message=_("Das Bauvorhaben wurde angelegt."),
     )
 
 
@@ -109,15 +118,27 @@ def project_detail(request, access, pk):
 def project_edit(request, access, pk):
     project = _project(access, pk)
     access.require(access.can_edit_membership(project.membership))
-    form = ProjectForm(request.POST or None, instance=project)
-    if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            saved = form.save_checked()
-            if saved is not None:
-                services.project_refresh(project=saved)
-        if saved is not None:
-            messages.success(request, _("Das Bauvorhaben wurde gespeichert."))
-            return redirect("building:project_detail", access.network.slug, project.pk)
-    return render(
-        request, "building/project_form.html", page_context(access, form=form, project=project)
+
+    @transaction.atomic
+    def save(form):
+        saved = form.save_checked()
+        if saved is not None:  # the legal status and draft results follow the data
+            services.project_refresh(project=saved)
+        return saved
+
+    return form_page(
+        request,
+        access,
+        ProjectForm(posted(request), instance=project),
+        template="building/project_form.html",
+        title=_("%(name)s bearbeiten") % {"name": project.name},
+        back_url=_detail_url(access, project),
+        save=save,
+        success_url=_detail_url(access, project),
+        message=_("Das Bauvorhaben wurde gespeichert."),
+        project=project,
     )
+
+
+def _detail_url(access, project):
+    return reverse("building:project_detail", args=[access.network.slug, project.pk])

@@ -6,14 +6,15 @@ no caching, no sniffing).
 """
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from network import documents
 from network.models import Document, Meeting
-from network.views.common import network_view, page_context
+from network.views.common import network_view
+from network.views.edit import form_page
 
 
 def _post(request):
@@ -45,21 +46,34 @@ def document_upload(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_edit_meeting_content())
     form = documents.DocumentForm(*_post(request))
-    if request.method == "POST" and form.is_valid():
-        documents.document_store(
+
+    def store(form):
+        return documents.document_store(
             network=access.network,
             meeting=meeting,
             upload=form.cleaned_data["file"],
             title=form.cleaned_data["title"],
             user=request.user,
         )
-        messages.success(request, _("Das Dokument wurde hochgeladen."))
-        return redirect(_documents_url(meeting))
-    return render(
+
+    return form_page(
         request,
-        "network/documents/document_form.html",
-        page_context(access, form=form, meeting=meeting),
-        status=400 if request.method == "POST" else 200,
+        access,
+        form,
+        title=_("Dokument hochladen"),
+        breadcrumbs=[
+            (_("Termine"), reverse("network:meeting_list", args=[access.network.slug])),
+            (
+                meeting.title,
+                reverse("network:meeting_detail", args=[access.network.slug, meeting.pk]),
+            ),
+        ],
+        back_url=_documents_url(meeting),
+        submit_label=_("Hochladen"),
+        save=store,
+        success_url=_documents_url(meeting),
+        message=_("Das Dokument wurde hochgeladen."),
+        meeting=meeting,
     )
 
 

@@ -199,17 +199,6 @@ def readable_changes(conflict) -> list[FieldChange]:
     return rows
 
 
-def keep_conflict_version(form) -> None:
-    """After an edit conflict the form is shown again with the person's own input and the
-    other person's changes; saving it once more is then a deliberate overwrite of the
-    current state, so the re-shown form carries the current version. Without this the
-    hidden field keeps the stale version and every further save is refused again."""
-    if form.conflict is not None:
-        form.data = form.data.copy()
-        form.data["loaded_version"] = form.conflict.current.version
-        form.conflict_rows = readable_changes(form.conflict)
-
-
 def render_history(request, access, obj, back_url, template="network/history/history.html"):
     """A full page with the history of `obj`. The caller has checked read access."""
     return render(

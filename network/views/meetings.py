@@ -34,8 +34,9 @@ from network.models import (
     Role,
 )
 from network.services import meetings as services
-from network.views.common import network_view, page_context, posted
-from network.views.history import keep_conflict_version, render_history
+from network.views.common import network_view, posted
+from network.views.edit import form_page
+from network.views.history import render_history
 
 PAST_PAGE_SIZE = 20
 
@@ -173,19 +174,30 @@ def meeting_documents():
 # --- create, edit, cancel -----------------------------------------------------------------
 
 
+def _crumbs(access, meeting=None):
+    """Breadcrumbs of the meetings area: the list, and the meeting when there is one."""
+    crumbs = [(_("Termine"), reverse("network:meeting_list", args=[access.network.slug]))]
+    if meeting is not None:
+        crumbs.append((meeting.title, _detail_url(meeting)))
+    return crumbs
+
+
 @network_view
 def meeting_create(request, access):
     access.require(access.can_manage_network())
-    meeting = Meeting(network=access.network)
-    form = MeetingForm(posted(request), instance=meeting, network=access.network)
-    if request.method == "POST" and form.is_valid():
-        meeting = form.save_checked()
-        messages.success(request, _("Der Termin wurde angelegt."))
-        return redirect(_detail_url(meeting))
-    return render(
+    form = MeetingForm(
+        posted(request), instance=Meeting(network=access.network), network=access.network
+    )
+    return form_page(
         request,
-        "network/meetings/meeting_form.html",
-        page_context(access, form=form, meeting=None),
+        access,
+        form,
+        title=_("Termin anlegen"),
+        breadcrumbs=_crumbs(access),
+        back_url=reverse("network:meeting_list", args=[access.network.slug]),
+        submit_label=_("Termin speichern"),
+        success_url=_detail_url,
+        message=_("Der Termin wurde angelegt."),
     )
 
 
@@ -193,16 +205,17 @@ def meeting_create(request, access):
 def meeting_edit(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_manage_network())
-    form = MeetingForm(posted(request), instance=meeting, network=access.network)
-    if request.method == "POST" and form.is_valid():
-        if form.save_checked():
-            messages.success(request, _("Der Termin wurde gespeichert."))
-            return redirect(_detail_url(meeting))
-        keep_conflict_version(form)
-    return render(
+    return form_page(
         request,
-        "network/meetings/meeting_form.html",
-        page_context(access, form=form, meeting=meeting),
+        access,
+        MeetingForm(posted(request), instance=meeting, network=access.network),
+        title=_("Termin bearbeiten"),
+        breadcrumbs=_crumbs(access, meeting),
+        back_url=_detail_url(meeting),
+        submit_label=_("Termin speichern"),
+        success_url=_detail_url(meeting),
+        message=_("Der Termin wurde gespeichert."),
+        meeting=meeting,
     )
 
 
@@ -234,19 +247,29 @@ def _agenda_item(access, meeting, item_pk):
 def agenda_item_create(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_manage_network())
-    form = AgendaItemForm(posted(request), instance=AgendaItem(meeting=meeting))
-    if request.method == "POST" and form.is_valid():
-        services.agenda_item_add(meeting=meeting, item=form.save(commit=False))
-        messages.success(request, _("Der Tagesordnungspunkt wurde hinzugefügt."))
+
+    def add(form):
+        item = services.agenda_item_add(meeting=meeting, item=form.save(commit=False))
+        return item
+
+    def next_page(item):
         if "add_another" in request.POST:
-            return redirect(
-                reverse("network:agenda_item_create", args=[access.network.slug, meeting.pk])
-            )
-        return redirect(_detail_url(meeting) + "#agenda-heading")
-    return render(
+            return reverse("network:agenda_item_create", args=[access.network.slug, meeting.pk])
+        return _detail_url(meeting) + "#agenda-heading"
+
+    return form_page(
         request,
-        "network/meetings/agenda_item_form.html",
-        page_context(access, form=form, meeting=meeting),
+        access,
+        AgendaItemForm(posted(request), instance=AgendaItem(meeting=meeting)),
+        template="network/meetings/agenda_item_form.html",
+        title=_("Tagesordnungspunkt hinzufügen"),
+        breadcrumbs=_crumbs(access, meeting),
+        back_url=_detail_url(meeting),
+        submit_label=_("Tagesordnungspunkt speichern"),
+        save=add,
+        success_url=next_page,
+        message=_("Der Tagesordnungspunkt wurde hinzugefügt."),
+        meeting=meeting,
     )
 
 
@@ -255,22 +278,19 @@ def agenda_item_edit(request, access, pk, item_pk):
     meeting = _meeting(access, pk)
     item = _agenda_item(access, meeting, item_pk)
     access.require(access.can_manage_network())
-    form = AgendaItemForm(posted(request), instance=item)
-    if request.method == "POST" and form.is_valid():
-        if form.save_checked():
-            messages.success(request, _("Der Tagesordnungspunkt wurde gespeichert."))
-            return redirect(_detail_url(meeting) + "#agenda-heading")
-        keep_conflict_version(form)
-    return render(
+    return form_page(
         request,
-        "network/meetings/agenda_item_form.html",
-        {
-            "access": access,
-            "network": access.network,
-            "form": form,
-            "meeting": meeting,
-            "item": item,
-        },
+        access,
+        AgendaItemForm(posted(request), instance=item),
+        template="network/meetings/agenda_item_form.html",
+        title=_("Tagesordnungspunkt bearbeiten"),
+        breadcrumbs=_crumbs(access, meeting),
+        back_url=_detail_url(meeting),
+        submit_label=_("Tagesordnungspunkt speichern"),
+        success_url=_detail_url(meeting) + "#agenda-heading",
+        message=_("Der Tagesordnungspunkt wurde gespeichert."),
+        meeting=meeting,
+        item=item,
     )
 
 
@@ -350,20 +370,30 @@ def attendance_record(request, access, pk):
         "membership__municipality__name", "user__last_name", "user__email"
     )
     form = AttendanceForm(posted(request), attendances=attendances, meeting=meeting)
-    if request.method == "POST" and form.is_valid():
+
+    def record(form):
         try:
             services.attendance_record(
                 meeting=meeting, statuses=form.statuses(), loaded=form.loaded()
             )
         except services.AttendanceChanged as changed:
-            form.refuse_changed(changed.rows)
-        else:
-            messages.success(request, _("Die Teilnahme wurde gespeichert."))
-            return redirect(_detail_url(meeting) + "#attendance-heading")
-    return render(
+            form.refuse_changed(changed.rows)  # says so at each row; nothing was saved
+            return None
+        return meeting
+
+    return form_page(
         request,
-        "network/meetings/attendance_form.html",
-        page_context(access, form=form, meeting=meeting),
+        access,
+        form,
+        template="network/meetings/attendance_form.html",
+        title=_("Teilnahme erfassen: %(title)s") % {"title": meeting.title},
+        breadcrumbs=_crumbs(access, meeting),
+        back_url=_detail_url(meeting),
+        submit_label=_("Teilnahme speichern"),
+        save=record,
+        success_url=_detail_url(meeting) + "#attendance-heading",
+        message=_("Die Teilnahme wurde gespeichert."),
+        meeting=meeting,
     )
 
 
@@ -374,16 +404,17 @@ def attendance_record(request, access, pk):
 def minutes_edit(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_edit_meeting_content())
-    form = MinutesForm(posted(request), instance=meeting)
-    if request.method == "POST" and form.is_valid():
-        if form.save_checked():
-            messages.success(request, _("Das Protokoll wurde gespeichert."))
-            return redirect(_detail_url(meeting) + "#minutes-heading")
-        keep_conflict_version(form)
-    return render(
+    return form_page(
         request,
-        "network/meetings/minutes_form.html",
-        page_context(access, form=form, meeting=meeting),
+        access,
+        MinutesForm(posted(request), instance=meeting),
+        title=_("Protokoll: %(title)s") % {"title": meeting.title},
+        breadcrumbs=_crumbs(access, meeting),
+        back_url=_detail_url(meeting),
+        submit_label=_("Protokoll speichern"),
+        success_url=_detail_url(meeting) + "#minutes-heading",
+        message=_("Das Protokoll wurde gespeichert."),
+        meeting=meeting,
     )
 
 
@@ -391,15 +422,17 @@ def minutes_edit(request, access, pk):
 def decision_create(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_edit_meeting_content())
-    form = DecisionForm(posted(request), instance=Decision(meeting=meeting))
-    if request.method == "POST" and form.is_valid():
-        form.save_checked()
-        messages.success(request, _("Der Beschluss wurde festgehalten."))
-        return redirect(_detail_url(meeting) + "#decisions-heading")
-    return render(
+    return form_page(
         request,
-        "network/meetings/decision_form.html",
-        page_context(access, form=form, meeting=meeting),
+        access,
+        DecisionForm(posted(request), instance=Decision(meeting=meeting)),
+        title=_("Beschluss festhalten"),
+        breadcrumbs=_crumbs(access, meeting),
+        back_url=_detail_url(meeting),
+        submit_label=_("Beschluss speichern"),
+        success_url=_detail_url(meeting) + "#decisions-heading",
+        message=_("Der Beschluss wurde festgehalten."),
+        meeting=meeting,
     )
 
 
@@ -409,21 +442,19 @@ def action_item_create(request, access, pk, decision_pk):
     decision = access.get(Decision.objects.filter(meeting=meeting), pk=decision_pk)
     access.require(access.can_edit_meeting_content())
     item = ActionItem(network=access.network, decision=decision)
-    form = ActionItemForm(posted(request), instance=item, network=access.network)
-    if request.method == "POST" and form.is_valid():
-        form.save_checked()
-        messages.success(request, _("Die Aufgabe wurde angelegt."))
-        return redirect(_detail_url(meeting) + "#decisions-heading")
-    return render(
+    return form_page(
         request,
-        "network/meetings/action_item_form.html",
-        {
-            "access": access,
-            "network": access.network,
-            "form": form,
-            "meeting": meeting,
-            "decision": decision,
-        },
+        access,
+        ActionItemForm(posted(request), instance=item, network=access.network),
+        template="network/meetings/action_item_form.html",
+        title=_("Aufgabe anlegen"),
+        breadcrumbs=_crumbs(access, meeting),
+        back_url=_detail_url(meeting),
+        submit_label=_("Aufgabe speichern"),
+        success_url=_detail_url(meeting) + "#decisions-heading",
+        message=_("Die Aufgabe wurde angelegt."),
+        decision=decision,
+        meeting=meeting,
     )
 
 
@@ -470,27 +501,27 @@ def action_item_edit(request, access, item_pk):
     alone (access.can_set_action_item_status)."""
     item = access.get(_action_items(access.network), pk=item_pk)
     access.require(access.can_set_action_item_status(item))
-    if access.can_edit_meeting_content():
-        form = ActionItemForm(posted(request), instance=item, network=access.network)
-    else:
+    status_only = not access.can_edit_meeting_content()
+    if status_only:
         form = ActionItemStatusForm(posted(request), instance=item)
-    if request.method == "POST" and form.is_valid():
-        if form.save_checked():
-            messages.success(request, _("Die Aufgabe wurde gespeichert."))
-            return redirect("network:action_item_list", network_slug=access.network.slug)
-        keep_conflict_version(form)
-    return render(
+    else:
+        form = ActionItemForm(posted(request), instance=item, network=access.network)
+    meeting = item.decision.meeting if item.decision else None
+    return form_page(
         request,
-        "network/meetings/action_item_form.html",
-        {
-            "access": access,
-            "network": access.network,
-            "form": form,
-            "item": item,
-            "status_only": isinstance(form, ActionItemStatusForm),
-            "decision": item.decision,
-            "meeting": item.decision.meeting if item.decision else None,
-        },
+        access,
+        form,
+        template="network/meetings/action_item_form.html",
+        title=_("Status der Aufgabe ändern") if status_only else _("Aufgabe bearbeiten"),
+        breadcrumbs=_crumbs(access, meeting),
+        back_url=reverse("network:action_item_list", args=[access.network.slug]),
+        submit_label=_("Aufgabe speichern"),
+        success_url=reverse("network:action_item_list", args=[access.network.slug]),
+        message=_("Die Aufgabe wurde gespeichert."),
+        item=item,
+        status_only=status_only,
+        decision=item.decision,
+        meeting=meeting,
     )
 
 

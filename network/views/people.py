@@ -21,7 +21,8 @@ from network.forms.people import (
 from network.models import Department, Invitation, Membership, MembershipRequest, Role
 from network.services import people as services
 from network.views.common import network_view, page_context, posted
-from network.views.history import keep_conflict_version, render_history
+from network.views.edit import form_page
+from network.views.history import render_history
 
 Kind = Role.Kind
 PEOPLE_PER_PAGE = 50
@@ -118,20 +119,19 @@ def role_department(request, access, pk):
     """Which department a staff member of a municipality works in."""
     role = access.get(_roles(access.network).filter(kind=Kind.STAFF), pk=pk)
     access.require(access.can_manage_people(role.membership))
-    form = RoleDepartmentForm(posted(request), instance=role)
-    if request.method == "POST" and form.is_valid():
-        if form.save_checked():
-            messages.success(request, _("Der Fachbereich wurde gespeichert."))
-            return redirect(
-                "network:membership_manage",
-                network_slug=access.network.slug,
-                municipality_slug=role.membership.municipality.slug,
-            )
-        keep_conflict_version(form)
-    return render(
+    manage = reverse(
+        "network:membership_manage", args=[access.network.slug, role.membership.municipality.slug]
+    )
+    return form_page(
         request,
-        "network/people/role_department.html",
-        page_context(access, role=role, form=form),
+        access,
+        RoleDepartmentForm(posted(request), instance=role),
+        title=_("Fachbereich zuordnen"),
+        intro=_("%(who)s, Mitarbeit in %(municipality)s")
+        % {"who": role.user, "municipality": role.membership.municipality.name},
+        back_url=manage,
+        success_url=manage,
+        message=_("Der Fachbereich wurde gespeichert."),
     )
 
 
@@ -288,20 +288,15 @@ def membership_edit(request, access, municipality_slug):
     """Dates of a membership; the moderator marks a member as left here."""
     membership = access.membership(municipality_slug)
     access.require(access.can_manage_network())
-    form = MembershipForm(posted(request), instance=membership)
-    if request.method == "POST" and form.is_valid():
-        if form.save_checked():
-            messages.success(request, _("Die Mitgliedschaft wurde gespeichert."))
-            return redirect(
-                "network:membership",
-                network_slug=access.network.slug,
-                municipality_slug=municipality_slug,
-            )
-        keep_conflict_version(form)
-    return render(
+    page = reverse("network:membership", args=[access.network.slug, municipality_slug])
+    return form_page(
         request,
-        "network/people/membership_edit.html",
-        page_context(access, membership=membership, form=form),
+        access,
+        MembershipForm(posted(request), instance=membership),
+        title=_("Mitgliedschaft %(name)s") % {"name": membership.municipality.name},
+        back_url=page,
+        success_url=page,
+        message=_("Die Mitgliedschaft wurde gespeichert."),
     )
 
 
@@ -361,21 +356,20 @@ def membership_manage(request, access, municipality_slug):
 @network_view
 def department_create(request, access, municipality_slug):
     membership = _managed_membership(access, municipality_slug)
+    manage = reverse("network:membership_manage", args=[access.network.slug, municipality_slug])
     form = DepartmentForm(posted(request), municipality=membership.municipality)
-    if request.method == "POST" and form.is_valid():
-        department = form.save()
-        messages.success(
-            request, _("Der Fachbereich „%(name)s“ wurde angelegt.") % {"name": department.name}
-        )
-        return redirect(
-            "network:membership_manage",
-            network_slug=access.network.slug,
-            municipality_slug=municipality_slug,
-        )
-    return render(
+    return form_page(
         request,
-        "network/people/department_form.html",
-        page_context(access, membership=membership, form=form),
+        access,
+        form,
+        title=_("Fachbereich anlegen"),
+        intro=membership.municipality.name,
+        back_url=manage,
+        save=lambda form: form.save(),
+        success_url=manage,
+        message=lambda department: (
+            _("Der Fachbereich „%(name)s“ wurde angelegt.") % {"name": department.name}
+        ),
     )
 
 
@@ -383,28 +377,16 @@ def department_create(request, access, municipality_slug):
 def department_edit(request, access, municipality_slug, pk):
     membership = _managed_membership(access, municipality_slug)
     department = access.get(Department.objects.filter(municipality=membership.municipality), pk=pk)
-    form = DepartmentForm(
-        posted(request), instance=department, municipality=membership.municipality
-    )
-    if request.method == "POST" and form.is_valid():
-        if form.save_checked():
-            messages.success(request, _("Der Fachbereich wurde gespeichert."))
-            return redirect(
-                "network:membership_manage",
-                network_slug=access.network.slug,
-                municipality_slug=municipality_slug,
-            )
-        keep_conflict_version(form)
-    return render(
+    manage = reverse("network:membership_manage", args=[access.network.slug, municipality_slug])
+    return form_page(
         request,
-        "network/people/department_form.html",
-        {
-            "access": access,
-            "network": access.network,
-            "membership": membership,
-            "department": department,
-            "form": form,
-        },
+        access,
+        DepartmentForm(posted(request), instance=department, municipality=membership.municipality),
+        title=_("Fachbereich bearbeiten"),
+        intro=membership.municipality.name,
+        back_url=manage,
+        success_url=manage,
+        message=_("Der Fachbereich wurde gespeichert."),
     )
 
 

@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network.csv_export import csv_response
-from network.views.common import network_view, page_context
+from network.views.common import network_view, page_context, posted
+from network.views.edit import form_page
 
 from .. import access as scoped
 from .. import services
@@ -156,39 +158,35 @@ def adoption_detail(request, access, municipality_slug, pk):
     membership = access.membership(municipality_slug)
     adoption = scoped.adoption(membership, pk)
     can_edit = access.can_edit_membership(membership)
-    form = AdoptionForm(request.POST or None, instance=adoption)
     if request.method == "POST":
         access.require(can_edit)
-        if form.is_valid() and form.save_checked():
-            messages.success(request, _("Übernahme gespeichert."))
-            return redirect(
-                "procurement:adoption_detail", access.network.slug, municipality_slug, pk
-            )
     approvals = adoption.approvals.select_related("department", "decided_by", "requested_by")
     history = (
         DepartmentApproval.history.filter(adoption_id=adoption.pk)
         .select_related("history_user", "department")
         .order_by("-history_date")[:50]
     )
-    return render(
+    here = reverse("procurement:adoption_detail", args=[access.network.slug, municipality_slug, pk])
+    return form_page(
         request,
-        "procurement/adoption_detail.html",
-        page_context(
-            access,
-            membership=membership,
-            adoption=adoption,
-            approvals=approvals,
-            history=history,
-            adoption_history=adoption.history.select_related("history_user").order_by(
-                "-history_date"
-            )[:30],
-            can_edit=can_edit,
-            form=form if can_edit else None,
-            departments_form=DepartmentsForm(municipality=membership.municipality)
-            if can_edit
-            else None,
-            status_form=StatusForm() if can_edit else None,
-        ),
+        access,
+        AdoptionForm(posted(request), instance=adoption),
+        template="procurement/adoption_detail.html",
+        title=adoption.criterion.title,
+        success_url=here,
+        message=_("Übernahme gespeichert."),
+        membership=membership,
+        adoption=adoption,
+        approvals=approvals,
+        history=history,
+        adoption_history=adoption.history.select_related("history_user").order_by("-history_date")[
+            :30
+        ],
+        can_edit=can_edit,
+        departments_form=DepartmentsForm(municipality=membership.municipality)
+        if can_edit
+        else None,
+        status_form=StatusForm() if can_edit else None,
     )
 
 

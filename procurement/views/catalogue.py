@@ -1,15 +1,17 @@
 """The criteria catalogue: overview, criteria, product groups, EU GPP import."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from network.concurrency import EditConflict, changes_since
 from network.models import Membership
-from network.views.common import network_view, page_context
+from network.views.common import network_view, page_context, posted
+from network.views.edit import form_page
 
 from .. import access as scoped
 from .. import services
@@ -110,37 +112,41 @@ def criterion_edit(request, access, pk=None):
             request, _("Nur die aktuelle Fassung eines Kriteriums kann geändert werden.")
         )
         return redirect("procurement:criterion_detail", access.network.slug, criterion.pk)
-    form = CriterionForm(request.POST or None, instance=criterion, network=access.network)
-    if request.method == "POST" and form.is_valid():
-        if criterion and criterion.status != Criterion.Status.DRAFT:
-            original = Criterion.objects.get(pk=criterion.pk)
-            if form.cleaned_data.get("loaded_version") not in (None, original.version):
-                form.add_error(None, _("Jemand anderes hat dieses Kriterium inzwischen geändert."))
-            else:
-                changes = {f: form.cleaned_data[f] for f in CRITERION_EDIT_FIELDS}
-                try:
-                    new = services.criterion_revise(criterion=original, changes=changes)
-                except ValidationError as error:
-                    form.add_error(None, error)
-                else:
-                    messages.success(
-                        request,
-                        _(
-                            "Neue Fassung %(n)d angelegt (Entwurf). Übernahmen behalten ihre "
-                            "Fassung."
-                        )
-                        % {"n": new.revision},
-                    )
-                    return redirect("procurement:criterion_detail", access.network.slug, new.pk)
-        else:
-            saved = form.save_checked()
-            if saved:
-                messages.success(request, _("Kriterium gespeichert."))
-                return redirect("procurement:criterion_detail", access.network.slug, saved.pk)
-    return render(
+    revises = criterion is not None and criterion.status != Criterion.Status.DRAFT
+
+    def save(form):
+        if not revises:
+            return form.save_checked()
+        # A criterion past its draft is never changed: saving makes the next revision.
+        original = Criterion.objects.get(pk=criterion.pk)
+        loaded = form.loaded_version_of()
+        if loaded != original.version:
+            form.refuse(EditConflict(original, changes_since(original, loaded)))
+            return None
+        changes = {f: form.cleaned_data[f] for f in CRITERION_EDIT_FIELDS}
+        return services.criterion_revise(criterion=original, changes=changes)
+
+    def detail(saved):
+        return reverse("procurement:criterion_detail", args=[access.network.slug, saved.pk])
+
+    return form_page(
         request,
-        "procurement/criterion_form.html",
-        page_context(access, form=form, criterion=criterion),
+        access,
+        CriterionForm(posted(request), instance=criterion, network=access.network),
+        template="procurement/criterion_form.html",
+        title=_("Kriterium bearbeiten") if criterion else _("Kriterium anlegen"),
+        back_url=detail(criterion)
+        if criterion
+        else reverse("procurement:criterion_list", args=[access.network.slug]),
+        save=save,
+        success_url=detail,
+        message=lambda saved: (
+            _("Neue Fassung %(n)d angelegt (Entwurf). Übernahmen behalten ihre Fassung.")
+            % {"n": saved.revision}
+            if revises
+            else _("Kriterium gespeichert.")
+        ),
+        criterion=criterion,
     )
 
 
@@ -170,12 +176,17 @@ def criterion_status(request, access, pk):
 def product_group_edit(request, access, pk=None):
     access.require(access.can_manage_network())
     group = scoped.product_group(access, pk) if pk else None
-    form = ProductGroupForm(request.POST or None, instance=group, network=access.network)
-    if request.method == "POST" and form.is_valid() and form.save_checked():
-        messages.success(request, _("Warengruppe gespeichert."))
-        return redirect("procurement:criterion_list", access.network.slug)
-    return render(
-        request, "procurement/product_group_form.html", page_context(access, form=form, group=group)
+    catalogue = reverse("procurement:criterion_list", args=[access.network.slug])
+    return form_page(
+        request,
+        access,
+        ProductGroupForm(posted(request), instance=group, network=access.network),
+        title=_("Warengruppe %(name)s") % {"name": group.name}
+        if group
+        else _("Warengruppe anlegen"),
+        back_url=catalogue,
+        success_url=catalogue,
+        message=_("Warengruppe gespeichert."),
     )
 
 

@@ -3,12 +3,14 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network.csv_export import csv_response
-from network.views.common import network_view, page_context
+from network.views.common import network_view, page_context, posted
+from network.views.edit import form_page
 
 from .. import access as scoped
 from .. import services
@@ -123,14 +125,18 @@ def milestone_edit(request, access, municipality_slug=None, pk=None):
             else None
         )
         milestone = Milestone(roadmap=road, position=(last or 0) + 1)
-    form = MilestoneForm(request.POST or None, instance=milestone)
-    if request.method == "POST" and form.is_valid() and form.save_checked():
-        messages.success(request, _("Meilenstein gespeichert."))
-        if municipality_slug:
-            return redirect("procurement:roadmap", access.network.slug, municipality_slug)
-        return redirect("procurement:roadmap_template", access.network.slug)
-    return render(
+    if municipality_slug:
+        back = reverse("procurement:roadmap", args=[access.network.slug, municipality_slug])
+        whose = membership.municipality.name
+    else:
+        back = reverse("procurement:roadmap_template", args=[access.network.slug])
+        whose = _("Vorlage")
+    return form_page(
         request,
-        "procurement/milestone_form.html",
-        page_context(access, form=form, membership=membership, milestone=milestone if pk else None),
+        access,
+        MilestoneForm(posted(request), instance=milestone),
+        title=(_("Meilenstein bearbeiten") if pk else _("Meilenstein anlegen")) + f" – {whose}",
+        back_url=back,
+        success_url=back,
+        message=_("Meilenstein gespeichert."),
     )

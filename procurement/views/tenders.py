@@ -1,13 +1,14 @@
 """The tender register of a member: list, form, CSV."""
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from network.csv_export import csv_response, de_number
-from network.views.common import network_view, page_context
+from network.views.common import network_view, page_context, posted
+from network.views.edit import form_page
 
 from .. import access as scoped
 from .. import stats
@@ -59,14 +60,21 @@ def tender_edit(request, access, municipality_slug, pk=None):
     membership = access.membership(municipality_slug)
     tender = scoped.tender(membership, pk) if pk else Tender(membership=membership)
     access.require(access.can_edit_membership(membership))
-    form = TenderForm(request.POST or None, instance=tender)
-    if request.method == "POST" and form.is_valid() and form.save_checked():
-        messages.success(request, _("Ausschreibung gespeichert."))
-        return redirect("procurement:tender_list", access.network.slug, municipality_slug)
-    return render(
+    tenders = reverse("procurement:tender_list", args=[access.network.slug, municipality_slug])
+    name = membership.municipality.name
+    return form_page(
         request,
-        "procurement/tender_form.html",
-        page_context(access, form=form, membership=membership, tender=tender if pk else None),
+        access,
+        TenderForm(posted(request), instance=tender),
+        title=(_("Ausschreibung bearbeiten") if pk else _("Ausschreibung erfassen")) + f" – {name}",
+        intro=_(
+            "Zur Auswahl stehen die Kriterien, denen die Kommune zugestimmt hat. Die Kennzahl "
+            "zählt eine Ausschreibung, wenn sie alle zugestimmten Kriterien ihrer Warengruppe "
+            "angewendet hat."
+        ),
+        back_url=tenders,
+        success_url=tenders,
+        message=_("Ausschreibung gespeichert."),
     )
 
 
