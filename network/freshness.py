@@ -42,6 +42,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 
+from network import plugins
 from network.models import DataChange, Network, Report
 
 # Sent after commit, once per changed network, with `network_id` (EVERY_NETWORK: all) and
@@ -282,9 +283,7 @@ def _on_m2m(sender, instance, action, **kwargs):
 def watched_models():
     """The models whose writes change a stamp: those of `network` and of every app that
     contributes progress sections, without their history tables and _NOT_WATCHED."""
-    for config in apps.get_app_configs():
-        if not getattr(config, "progress_sections", ()):
-            continue
+    for config in plugins.apps_with("progress_sections"):
         for model in config.get_models():
             if model in _NOT_WATCHED or hasattr(model, "instance_type"):  # history model
                 continue

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from django.apps import apps
-from django.utils.module_loading import import_string
+from network import plugins
 
 
 @dataclass(frozen=True)
@@ -76,11 +75,7 @@ class ProgressSection(Protocol):
 
 def sections() -> list[ProgressSection]:
     """Instances of every progress section of every installed app, in app order."""
-    found = []
-    for config in apps.get_app_configs():
-        for path in getattr(config, "progress_sections", ()):
-            found.append(import_string(path)())
-    return found
+    return [section() for section in plugins.objects("progress_sections")]
 
 
 def sections_key(sections) -> str:

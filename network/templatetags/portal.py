@@ -7,9 +7,10 @@ templates into "1.234"; numbers meant for people go through these filters instea
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.apps import apps
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import number_format
+
+from network import plugins
 
 register = template.Library()
 
@@ -52,11 +53,7 @@ def pct(value, places=0):
 @register.simple_tag
 def area_links(network):
     """(url, label) of every area of the network, from the `nav_links` of installed apps."""
-    links = []
-    for config in apps.get_app_configs():
-        for name, label in getattr(config, "nav_links", ()):
-            try:
-                links.append((reverse(name, args=[network.slug]), label))
-            except NoReverseMatch:
-                continue  # an area whose views are not wired up yet
-    return links
+    # A link that does not resolve is refused at start-up by the check in network.plugins.
+    return [
+        (reverse(name, args=[network.slug]), label) for name, label in plugins.values("nav_links")
+    ]

@@ -14,12 +14,12 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
+from network import plugins
 from network.models import (
     Attendance,
     Department,
@@ -87,12 +87,11 @@ class Command(BaseCommand):
             .select_related("municipality", "network")
             .order_by("pk")
         )
-        for config in apps.get_app_configs():
-            for path in getattr(config, "scale_generators", ()):
-                step = time.perf_counter()
-                with transaction.atomic():
-                    import_string(path)(memberships, spec, rng)
-                self._step(path, step)
+        for path in plugins.values("scale_generators"):
+            step = time.perf_counter()
+            with transaction.atomic():
+                import_string(path)(memberships, spec, rng)
+            self._step(path, step)
         if connection.vendor == "postgresql":
             # Fresh statistics, as autovacuum would gather soon after a bulk load: without
             # them the planner guesses a few dozen rows where there are thousands.

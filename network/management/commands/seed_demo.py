@@ -1,12 +1,10 @@
 """Load the demo network KNN (and a second, smaller network). Safe to run again."""
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.module_loading import import_string
 
-from network import demo
+from network import demo, plugins
 
 
 class Command(BaseCommand):
@@ -27,10 +25,9 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             seeded = demo.seed_network()
-            # Topic apps add their own demo data through `demo_seeders` on their AppConfig.
-            for config in apps.get_app_configs():
-                for path in getattr(config, "demo_seeders", ()):
-                    import_string(path)(seeded)
+            # Topic apps add their own demo data through `demo_seeders` (network.plugins).
+            for seed in plugins.objects("demo_seeders"):
+                seed(seeded)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo geladen: {seeded.network.name} mit {len(seeded.memberships)} Mitgliedern."
