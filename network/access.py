@@ -22,6 +22,7 @@ from .models import (
     Role,
     User,
 )
+from .models.people import still_member_q
 
 Kind = Role.Kind
 
@@ -140,6 +141,34 @@ class Access:
             or membership.pk in self.coordinated_membership_ids
             or department.pk in self.department_ids
         )
+
+    def editable_memberships_q(self) -> Q:
+        """can_edit_membership as a filter on this network's memberships: the members
+        whose data this person may write (all for the moderator, else their own), while
+        they are members."""
+        allowed = Q(network=self.network) & still_member_q()
+        if self.is_moderator:
+            return allowed
+        return allowed & Q(pk__in=self.own_membership_ids)
+
+    def can_edit_roadmap(self, membership: Membership | None) -> bool:
+        """A member's roadmap: like its other data; the network's template roadmap
+        (membership None): the moderator."""
+        if membership is None:
+            return self.can_manage_network()
+        return self.can_edit_membership(membership)
+
+    def can_remove_role(self, role: Role) -> bool:
+        """Taking a role away: the moderator any; a coordinator the roles of members whose
+        people they manage (network.services.people.role_remove keeps one moderator)."""
+        if self.is_moderator:
+            return True
+        return role.membership_id is not None and self.can_manage_people(role.membership)
+
+    def may_request_some_report(self) -> bool:
+        """The report form is offered to the moderator and to members' own people;
+        can_request_report decides for one kind and member."""
+        return self.is_moderator or bool(self.own_membership_ids)
 
     def can_request_report(self, membership: Membership | None) -> bool:
         """Annual reports: the moderator; a member's progress report: also its own

@@ -23,13 +23,6 @@ from ..models import (
 from .common import _project, _projects
 
 
-def _editable_memberships(access):
-    members = Membership.objects.filter(network=access.network).select_related(
-        "municipality", "network"
-    )
-    return [m for m in members if access.can_edit_membership(m)]
-
-
 @network_view
 def project_list(request, access):
     projects = _projects(access).select_related("latest_assessment__board")
@@ -45,18 +38,17 @@ def project_list(request, access):
             filter=filterset,
             page_obj=page,
             query=query.urlencode(),
-            can_create=bool(_editable_memberships(access)),
+            can_create=Membership.objects.filter(access.editable_memberships_q()).exists(),
         ),
     )
 
 
 @network_view
 def project_create(request, access):
-    memberships = _editable_memberships(access)
-    access.require(bool(memberships))
-    queryset = Membership.objects.filter(pk__in=[m.pk for m in memberships]).select_related(
+    queryset = Membership.objects.filter(access.editable_memberships_q()).select_related(
         "municipality"
     )
+    access.require(queryset.exists())
 
     @transaction.atomic
     def create(form):
@@ -71,6 +63,7 @@ def project_create(request, access):
         ProjectForm(posted(request), memberships=queryset),
         template="building/project_form.html",
         title=_("Bauvorhaben anlegen"),
+        actions_top=True,
         back_url=reverse("building:project_list", args=[access.network.slug]),
         save=create,
         success_url=lambda project: _detail_url(access, project),
@@ -132,6 +125,7 @@ def project_edit(request, access, pk):
         ProjectForm(posted(request), instance=project),
         template="building/project_form.html",
         title=_("%(name)s bearbeiten") % {"name": project.name},
+        actions_top=True,
         back_url=_detail_url(access, project),
         save=save,
         success_url=_detail_url(access, project),

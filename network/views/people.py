@@ -48,12 +48,6 @@ def _roles(network):
     )
 
 
-def _can_remove(access, role) -> bool:
-    if access.is_moderator:
-        return True
-    return role.membership_id is not None and access.can_manage_people(role.membership)
-
-
 # --- directory ------------------------------------------------------------------------------
 
 
@@ -72,7 +66,7 @@ def people_list(request, access):
             | Q(membership__municipality__name__icontains=query)
         )
     page = Paginator(roles, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    rows = [(role, _can_remove(access, role)) for role in page.object_list]
+    rows = [(role, access.can_remove_role(role)) for role in page.object_list]
     memberships, kinds = _invitable(access)
     return render(
         request,
@@ -93,7 +87,7 @@ def people_list(request, access):
 @require_POST
 def role_remove(request, access, pk):
     role = access.get(_roles(access.network), pk=pk)
-    access.require(_can_remove(access, role))
+    access.require(access.can_remove_role(role))
     try:
         services.role_remove(role=role)
     except ValidationError as error:

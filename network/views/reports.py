@@ -29,10 +29,6 @@ def _report(access, pk) -> Report:
     return access.get(_reports(access), pk=pk)
 
 
-def _may_request_any(access) -> bool:
-    return access.is_moderator or bool(access.own_membership_ids)
-
-
 def _list(request, access, form, status=200):
     page = Paginator(_reports(access).order_by("-requested_at", "-pk"), 25).get_page(
         request.GET.get("page")
@@ -48,14 +44,14 @@ def _list(request, access, form, status=200):
 @network_view
 @require_GET
 def report_list(request, access):
-    form = ReportRequestForm(access=access) if _may_request_any(access) else None
+    form = ReportRequestForm(access=access) if access.may_request_some_report() else None
     return _list(request, access, form)
 
 
 @network_view
 @require_POST
 def report_request(request, access):
-    access.require(_may_request_any(access))
+    access.require(access.may_request_some_report())
     form = ReportRequestForm(request.POST, access=access)
     if not form.is_valid():
         return _list(request, access, form, status=400)

@@ -36,10 +36,6 @@ def _roadmap_of(access, municipality_slug, *, create=False):
     return membership, Roadmap.objects.filter(membership=membership).first()
 
 
-def _can_edit_roadmap(access, membership):
-    return access.can_edit_membership(membership) if membership else access.can_manage_network()
-
-
 @network_view
 def roadmap(request, access, municipality_slug=None):
     membership, road = _roadmap_of(access, municipality_slug)
@@ -86,7 +82,7 @@ def roadmap(request, access, municipality_slug=None):
             roadmap=road,
             milestones=[(m, m.is_overdue(today)) for m in milestones],
             progress=progress_pct([m.status for m in milestones]),
-            can_edit=_can_edit_roadmap(access, membership),
+            can_edit=access.can_edit_roadmap(membership),
             has_template=membership is not None
             and Roadmap.objects.filter(network=access.network, membership=None).exists(),
         ),
@@ -106,7 +102,7 @@ def roadmap_start(request, access, municipality_slug):
 @network_view
 def milestone_edit(request, access, municipality_slug=None, pk=None):
     membership = access.membership(municipality_slug) if municipality_slug else None
-    access.require(_can_edit_roadmap(access, membership))
+    access.require(access.can_edit_roadmap(membership))
     # A GET writes nothing: a missing roadmap is made (from the template) only on saving.
     _m, road = _roadmap_of(access, municipality_slug, create=request.method == "POST")
     numbered_by = road
@@ -139,4 +135,5 @@ def milestone_edit(request, access, municipality_slug=None, pk=None):
         back_url=back,
         success_url=back,
         message=_("Meilenstein gespeichert."),
+        actions_top=True,
     )
