@@ -34,11 +34,12 @@ def u(name, *args):
 def broker_down():
     """A real broker address nothing listens on: every send fails as in an outage."""
     conf = celery_app.conf
-    before = (conf.broker_url, conf.task_always_eager)
-    conf.broker_url, conf.task_always_eager = "redis://127.0.0.1:1/0", False
+    before = (conf.broker_url, conf.broker_write_url, conf.task_always_eager)
+    nowhere = "redis://127.0.0.1:1/0"
+    conf.broker_url, conf.broker_write_url, conf.task_always_eager = nowhere, nowhere, False
     celery_app._pool, celery_app.amqp._producer_pool = None, None
     yield
-    conf.broker_url, conf.task_always_eager = before
+    conf.broker_url, conf.broker_write_url, conf.task_always_eager = before
     celery_app._pool, celery_app.amqp._producer_pool = None, None
 
 
