@@ -181,7 +181,7 @@ def test_killed_pool_child_report_is_taken_over_and_finishes_exactly_once(actors
             return report.status in {"done", "failed"}
 
         # Redelivered at once; taken over when the dead attempt's lease has ended.
-        wait_for(finished, LEASE_SECONDS + 60, "the taken-over report", log)
+        wait_for(finished, LEASE_SECONDS + 120, "the taken-over report", log)
         assert worker.poll() is None  # the worker itself lived on
     finally:
         stop(worker)
@@ -213,7 +213,7 @@ def test_killed_worker_report_finishes_exactly_once(actors, broker, tmp_path):
             return report.status in {"done", "failed"}
 
         # Redelivery comes after the visibility timeout (plus Redis' restore interval).
-        wait_for(finished, VISIBILITY_TIMEOUT + 90, "the redelivered report", log)
+        wait_for(finished, VISIBILITY_TIMEOUT + 180, "the redelivered report", log)
     finally:
         stop(second)
     assert_done_exactly_once(report, tmp_path)
