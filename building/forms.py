@@ -1,14 +1,19 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from network.concurrency import VersionedModelForm
 from network.documents import DocumentField
 from network.forms import fields
 from network.forms.base import PortalModelForm
+from network.forms.widgets import GroupedCheckboxSelectMultiple
 
 from .models import (
     BoardCriterion,
@@ -53,6 +58,43 @@ class ProjectForm(VersionedModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
+    # The sections of the form, each a fieldset with its legend.
+    SECTIONS = [
+        (
+            _("Stammdaten"),
+            [
+                "membership",
+                "name",
+                "address",
+                "use",
+                "kind",
+                "phase",
+                "publicly_owned",
+                "budget_eur",
+                "description",
+            ],
+        ),
+        (
+            _("Gebäude"),
+            ["gross_floor_area_m2", "roof_area_m2", "roof_renewal", "in_new_development_area"],
+        ),
+        (
+            _("Energie"),
+            [
+                "heating",
+                "heating_replaced",
+                "renewable_heat_share_pct",
+                "solar_area_m2",
+                "pv_peak_kw",
+            ],
+        ),
+        # not the meetings area („Termine“ → "Meetings"), the project's dates
+        (
+            pgettext_lazy("Abschnitt des Bauvorhabens", "Termine"),
+            ["application_date", "construction_start"],
+        ),
+    ]
+
     def __init__(self, *args, memberships=None, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
@@ -62,6 +104,23 @@ class ProjectForm(VersionedModelForm):
             self.fields["membership"].label_from_instance = lambda m: m.municipality.name
             if len(memberships) == 1:
                 self.fields["membership"].initial = memberships[0].pk
+        for name in BuildingProject.LEGAL_FIELDS:
+            field = self.fields[name]
+            # In the help text, so that it is read with the field (aria-describedby).
+            field.help_text = format_html(
+                '<span class="badge text-bg-info legal-badge">{}</span> {}',
+                _("für Rechtsprüfung"),
+                field.help_text,
+            )
+        self.helper = FormHelper()
+        self.helper.form_tag = False  # form_page.html has the form, its buttons and token
+        self.helper.layout = Layout(
+            *(
+                Fieldset(legend, *[n for n in names if n in self.fields], css_class="mb-4")
+                for legend, names in self.SECTIONS
+            ),
+            "loaded_version",
+        )
 
 
 class SettingsForm(VersionedModelForm):
@@ -250,7 +309,11 @@ class GuidelineForm(VersionedModelForm):
         fields = ["title", "summary", "body", "status", "criteria"]
         widgets = {
             "body": forms.Textarea(attrs={"rows": 14}),
-            "criteria": forms.CheckboxSelectMultiple,
+            "criteria": GroupedCheckboxSelectMultiple(
+                group_by=lambda c: f"{c.group.board} – {c.group.code} {c.group.name}",
+                filter_label=_("Kriterien filtern"),
+                filter_help=_("Sucht in Raster, Kriteriengruppe und Kriterium."),
+            ),
         }
 
     def __init__(self, *args, network, **kwargs):
@@ -266,9 +329,7 @@ class GuidelineForm(VersionedModelForm):
             .select_related("group__board")
             .order_by("group__board__name", "group__board__revision", "group__position", "position")
         )
-        self.fields["criteria"].label_from_instance = lambda c: (
-            f"{c.group.board.name} v{c.group.board.revision}: {c}"
-        )
+        self.fields["criteria"].label_from_instance = str
         self._previous_status = self.instance.status if self.instance.pk else None
 
     def save_checked(self, commit=True):

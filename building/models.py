@@ -250,6 +250,23 @@ class BuildingProject(VersionedModel):
         if errors:
             raise ValidationError(errors)
 
+    # The fields legal_facts() reads: the project form marks them „für Rechtsprüfung“
+    # (tests/building/test_form_sections.py holds the two together).
+    LEGAL_FIELDS = (
+        "kind",
+        "use",
+        "publicly_owned",
+        "application_date",
+        "construction_start",
+        "in_new_development_area",
+        "heating",
+        "heating_replaced",
+        "renewable_heat_share_pct",
+        "roof_area_m2",
+        "roof_renewal",
+        "solar_area_m2",
+    )
+
     def legal_facts(self) -> legal.ProjectFacts:
         def f(value):
             return None if value is None else float(value)

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "network.middleware.MailDelayNoticeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -306,6 +307,23 @@ CELERY_BEAT_SCHEDULE = {
         "task": "network.tasks.sweep_reports",
         "schedule": float(REPORT_SWEEP_SECONDS),
     },
+    # Mails: the outbox every minute; reminders, the digests and the moderator's overview.
+    "sweep-outbox": {"task": "network.tasks.sweep_outbox", "schedule": 60.0},
+    "reminders": {"task": "network.tasks.send_reminders", "schedule": crontab(minute=30, hour=6)},
+    "overdue-overview": {
+        "task": "network.tasks.send_overdue_overview",
+        "schedule": crontab(minute=45, hour=6, day_of_week="mon"),
+    },
+    "daily-digest": {
+        "task": "network.tasks.send_digests",
+        "schedule": crontab(minute=0, hour=7),
+        "args": ("daily",),
+    },
+    "weekly-digest": {
+        "task": "network.tasks.send_digests",
+        "schedule": crontab(minute=5, hour=7, day_of_week="mon"),
+        "args": ("weekly",),
+    },
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
@@ -339,4 +357,86 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+}
+
+# --- legal pages ---------------------------------------------------------------------------
+# Impressum (§ 5 DDG), Datenschutzerklärung (Art. 13 DSGVO) and Erklärung zur
+# Barrierefreiheit (§ 12b BGG, § 7 BITV 2.0) name whoever runs this installation. The texts
+# are templates (templates/network/legal/); these are the operator's facts in them. Several
+# lines are separated by "|". A required fact left unset shows as "noch nicht eingetragen"
+# on the page and `manage.py check --deploy` warns (network/legal.py).
+
+
+def env_lines(name: str, default: str = "") -> list[str]:
+    # Empty counts as unset, so docker-compose can pass every variable through.
+    raw = os.environ.get(name, "").strip() or default
+    return [line.strip() for line in raw.split("|") if line.strip()]
+
+
+def env_email(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    local, at, domain = value.partition("@")
+    if value and not (local and at and "." in domain and " " not in value):
+        raise ImproperlyConfigured(f"{name}={value!r}: expected an e-mail address")
+    return value
+
+
+def env_date(name: str, default: str):
+    from datetime import date
+
+    raw = os.environ.get(name, "").strip() or default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a date as YYYY-MM-DD") from None
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r}: expected one of {', '.join(choices)}")
+    return value
+
+
+LEGAL = {
+    "operator": os.environ.get("KNN_OPERATOR_NAME", "").strip(),
+    "address": env_lines("KNN_OPERATOR_ADDRESS"),
+    "represented_by": os.environ.get("KNN_OPERATOR_REPRESENTED_BY", "").strip(),
+    "email": env_email("KNN_OPERATOR_EMAIL"),
+    "phone": os.environ.get("KNN_OPERATOR_PHONE", "").strip(),
+    # A public body (a municipality, a Kreis) processes data for its public task
+    # (Art. 6 (1) e DSGVO) and names its supervisory authority; a company does neither.
+    "public_body": env_bool("KNN_OPERATOR_PUBLIC_BODY", False),
+    "register": os.environ.get("KNN_OPERATOR_REGISTER", "").strip(),
+    "vat_id": os.environ.get("KNN_OPERATOR_VAT_ID", "").strip(),
+    "supervisory_authority": env_lines("KNN_OPERATOR_SUPERVISORY_AUTHORITY"),
+    "content_responsible": env_lines("KNN_CONTENT_RESPONSIBLE"),
+    "privacy_officer": env_lines("KNN_PRIVACY_OFFICER"),
+    "privacy_authority": env_lines(
+        "KNN_PRIVACY_AUTHORITY",
+        "Landesbeauftragte für Datenschutz und Informationsfreiheit Nordrhein-Westfalen"
+        "|Kavalleriestraße 2–4|40213 Düsseldorf",
+    ),
+    "privacy_retention": env_lines("KNN_PRIVACY_RETENTION"),
+    "hosting": env_lines("KNN_HOSTING_PROVIDER"),
+    "accessibility_email": env_email("KNN_ACCESSIBILITY_EMAIL"),
+    "accessibility_phone": os.environ.get("KNN_ACCESSIBILITY_PHONE", "").strip(),
+    "accessibility_status": env_choice(
+        "KNN_ACCESSIBILITY_STATUS", "partial", ("full", "partial", "none")
+    ),
+    "accessibility_barriers": env_lines("KNN_ACCESSIBILITY_BARRIERS"),
+    # When the statement was made: by default the self-assessment this release ships with
+    # (the browser tests for WCAG 2.1 AA, reflow and non-text contrast).
+    "accessibility_date": env_date("KNN_ACCESSIBILITY_DATE", "2026-12-01"),
+    # The federal Schlichtungsstelle (§ 16 BGG); a public body of a Land names its own
+    # (NRW: the Ombudsstelle für barrierefreie Informationstechnik, § 10d BGG NRW).
+    "enforcement_body": env_lines(
+        "KNN_ENFORCEMENT_BODY",
+        "Schlichtungsstelle nach § 16 Behindertengleichstellungsgesetz (BGG)"
+        "|bei dem Beauftragten der Bundesregierung für die Belange von Menschen mit"
+        " Behinderungen|Mauerstraße 53|10117 Berlin|Telefon: 030 18 527-2805"
+        "|E-Mail: info@schlichtungsstelle-bgg.de",
+    ),
+    "enforcement_url": os.environ.get("KNN_ENFORCEMENT_URL", "").strip()
+    or "https://www.schlichtungsstelle-bgg.de",
 }

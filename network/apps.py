@@ -16,7 +16,12 @@ class NetworkConfig(AppConfig):
     progress_sections = ["network.sections.AttendanceSection"]
 
     def ready(self):
-        from network import freshness, tasks
+        from network import (
+            freshness,
+            legal,  # noqa: F401  registers the deploy check of the legal pages
+            plugins,  # noqa: F401  registers the check of the topic apps' hooks
+            tasks,
+        )
 
         freshness.watch()
         freshness.data_changed.connect(tasks.refresh_overview_soon, dispatch_uid="overview")

@@ -38,13 +38,38 @@ def meeting_description(meeting) -> str:
     return "\n".join(lines)
 
 
-def build_calendar(*, network, meetings, url_for) -> bytes:
+def meeting_invitation(*, meeting, url, attendee_email, method="REQUEST") -> bytes:
+    """One meeting as an iTIP message (RFC 5546) for a mail: REQUEST adds or updates the
+    entry with this UID in Outlook and Thunderbird (a higher SEQUENCE wins), CANCEL removes
+    it. The organiser is the portal's sender address; the attendee is the recipient."""
+    from email.utils import parseaddr
+
+    from django.conf import settings
+
+    calendar = build_calendar(
+        network=meeting.network, meetings=[meeting], url_for=lambda _m: url, method=method
+    )
+    parsed = Calendar.from_ical(calendar)
+    event = next(iter(parsed.walk("VEVENT")))
+    organiser = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or "portal@example.org"
+    event.add("organizer", f"mailto:{organiser}", parameters={"cn": meeting.network.name})
+    event.add(
+        "attendee",
+        f"mailto:{attendee_email}",
+        parameters={"role": "REQ-PARTICIPANT", "partstat": "NEEDS-ACTION", "rsvp": "FALSE"},
+    )
+    if method == "CANCEL":
+        event["status"] = "CANCELLED"
+    return parsed.to_ical()
+
+
+def build_calendar(*, network, meetings, url_for, method="PUBLISH") -> bytes:
     """The feed as bytes. `url_for(meeting)` gives the absolute URL of a meeting's page."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
     calendar.add("x-wr-calname", network.name)
     calendar.add("x-wr-timezone", "Europe/Berlin")
     stamp = timezone.now().astimezone(UTC)

@@ -43,7 +43,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
 
 from network import plugins
-from network.models import DataChange, Network, Report
+from network.models import DataChange, MailPreference, Network, Notification, OutboxMail, Report
 
 # Sent after commit, once per changed network, with `network_id` (EVERY_NETWORK: all) and
 # its new `stamp`: what was kept for the old stamp is gone and may be computed again.
@@ -54,9 +54,10 @@ EVERY_NETWORK = None
 # How far to follow foreign keys to find a row's network (Score → Assessment → Project
 # → Membership is three steps).
 _MAX_DEPTH = 4
-# Writes that change no figure: the stamps themselves, and report jobs (a report reads
-# figures; its progress updates would otherwise empty the cache every few seconds).
-_NOT_WATCHED = (DataChange, Report)
+# Writes that change no figure: the stamps themselves, report jobs (a report reads
+# figures; its progress updates would otherwise empty the cache every few seconds), and
+# notifications and mails (a change that notifies has moved the stamp already).
+_NOT_WATCHED = (DataChange, Report, Notification, MailPreference, OutboxMail)
 # Entries of old stamps are never read again; they only have to expire eventually.
 CACHE_SECONDS = 6 * 60 * 60
 
@@ -259,8 +260,8 @@ def networks_of_objects(model, objs):
 
 
 def _on_save(sender, instance, raw=False, update_fields=None, **kwargs):
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return  # logging in changes no figure
+    if update_fields is not None and set(update_fields) <= {"last_login", "language"}:
+        return  # logging in or choosing a language changes no figure
     if raw:
         # loaddata: related rows may not be there yet, and the ids of a fixture's own
         # DataChange rows are free only once loaddata has reset the sequences at its end.

@@ -17,3 +17,35 @@ class GermanFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in supported else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class MailDelayNoticeMiddleware:
+    """Tells the person when a mail caused by what they did could not go out at once (mail
+    server or broker down): it waits in the outbox and is sent later (network.notifications.
+    outbox). Listed after MessageMiddleware, so the notice is stored with the response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.contrib import messages
+        from django.utils.translation import gettext as _
+
+        from network.notifications import outbox
+
+        token = outbox.delayed.set(False)
+        try:
+            response = self.get_response(request)
+            user = getattr(request, "user", None)
+            if outbox.delayed.get() and user is not None and user.is_authenticated:
+                messages.warning(
+                    request,
+                    _(
+                        "Gespeichert. Die E-Mail-Benachrichtigungen dazu konnten gerade "
+                        "nicht verschickt werden; sie werden automatisch nachgeholt, sobald "
+                        "der Mailserver wieder erreichbar ist."
+                    ),
+                )
+        finally:
+            outbox.delayed.reset(token)
+        return response

@@ -7,6 +7,7 @@ from django.conf import settings
 
 from network import overview
 from network.models import Report
+from network.notifications import digest, outbox
 from network.services import reports as report_services
 
 logger = logging.getLogger(__name__)
@@ -77,3 +78,34 @@ def refresh_overview_soon(sender, network_id, stamp, **kwargs):
         )
     except Exception:  # noqa: BLE001 - broker unreachable: the next visitor computes it
         logger.warning("overview refresh of network %s not sent", network_id, exc_info=True)
+
+
+# --- notifications (network.notifications) ---------------------------------------------------
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_outbox_mail(mail_id: int) -> str:
+    """Send one outbox row (claimed first: never by two workers at once)."""
+    return outbox.outbox_send(mail_id=mail_id)
+
+
+@shared_task(ignore_result=True)
+def sweep_outbox() -> dict:
+    """Beat, every minute: mails the broker never got, waiting after a refusal, or whose
+    sender died."""
+    return outbox.outbox_sweep()
+
+
+@shared_task(ignore_result=True)
+def send_digests(period: str) -> int:
+    return digest.digests_send(period=period)
+
+
+@shared_task(ignore_result=True)
+def send_reminders() -> int:
+    return digest.reminders_send()
+
+
+@shared_task(ignore_result=True)
+def send_overdue_overview() -> int:
+    return digest.overdue_digest_send()

@@ -3,15 +3,42 @@ import re
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.concurrency import VersionedModelForm
 from network.forms import fields
+from network.forms.widgets import GroupedCheckboxSelectMultiple
 from network.models import ActionItem, Department
 
 from .models import Adoption, Criterion, Level, Milestone, ProductGroup, Stage, Tender
 
 CPV_PATTERN = re.compile(r"^\d{8}$")
+
+# Criteria in a picker: by product group, then as the catalogue lists them.
+PICKER_ORDER = ("product_group__position", "product_group__name", "stage", "title", "revision")
+
+
+def criterion_choice_label(criterion) -> str:
+    """A criterion in a picker: its title, stage and level (titles repeat across stages),
+    and a note where it is no longer what the catalogue offers."""
+    label = f"{criterion.title} ({criterion.get_stage_display()}, {criterion.get_level_display()})"
+    if criterion.status == Criterion.Status.RETIRED:
+        label += " – " + str(_("zurückgezogen"))
+    elif not criterion.is_current:
+        label += " – " + str(_("Fassung %(n)d, nicht mehr aktuell") % {"n": criterion.revision})
+    return label
+
+
+def criteria_picker(**kwargs) -> GroupedCheckboxSelectMultiple:
+    """The picker for criteria: grouped by product group, with a filter."""
+    return GroupedCheckboxSelectMultiple(
+        group_by=lambda c: c.product_group.name,
+        group_key=lambda c: c.product_group_id,
+        filter_label=_("Kriterien filtern"),
+        filter_help=_("Sucht in Titel, Vergabestufe, Anspruchsniveau und Warengruppe."),
+        **kwargs,
+    )
 
 
 class ProductGroupForm(VersionedModelForm):
@@ -120,9 +147,13 @@ class CriterionFilter(django_filters.FilterSet):
         model = Criterion
         fields = ["q", "product_group", "stage", "level", "status", "source"]
 
-    def __init__(self, *args, network, **kwargs):
+    def __init__(self, *args, network, sees_drafts=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["product_group"].queryset = ProductGroup.objects.filter(network=network)
+        if not sees_drafts:  # drafts are the moderation's working set (procurement.access)
+            self.filters["status"].extra["choices"] = [
+                c for c in Criterion.Status.choices if c[0] != Criterion.Status.DRAFT
+            ]
 
     def search(self, queryset, name, value):
         words = value.split()
@@ -254,25 +285,28 @@ class TenderForm(VersionedModelForm):
             "applied_criteria",
             "evidence_received",
         ]
-        widgets = {"applied_criteria": forms.CheckboxSelectMultiple}
+        # Only the group picked as the tender's product group is shown (picker.js); without
+        # JavaScript every group is, and clean() refuses criteria of another group.
+        widgets = {"applied_criteria": criteria_picker(follows="id_product_group")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         network_id = self.instance.membership.network_id
         self.fields["product_group"].queryset = ProductGroup.objects.filter(network_id=network_id)
-        offered = Q(
-            adoptions__membership=self.instance.membership,
-            adoptions__status__in=Adoption.AGREED_OR_LATER,
+        agreed = Adoption.objects.filter(
+            membership=self.instance.membership, status__in=Adoption.AGREED_OR_LATER
         )
+        offered = Q(pk__in=agreed.values("criterion_id"))
         if self.instance.pk:  # what it applied stays, even if the agreement was withdrawn
-            offered |= Q(tenders=self.instance)
+            offered |= Q(pk__in=self.instance.applied_criteria.values("pk"))
         self.fields["applied_criteria"].queryset = (
             Criterion.objects.filter(offered, network_id=network_id)
             .select_related("product_group")
-            .distinct()
+            .order_by(*PICKER_ORDER)
         )
-        self.fields["applied_criteria"].label_from_instance = lambda c: (
-            f"{c.product_group.name}: {c.title} ({c.get_level_display()})"
+        self.fields["applied_criteria"].label_from_instance = criterion_choice_label
+        self.fields["applied_criteria"].help_text = _(
+            "Die Kriterien der gewählten Warengruppe, denen die Kommune zugestimmt hat."
         )
 
     def clean(self):
@@ -292,6 +326,23 @@ class TenderForm(VersionedModelForm):
         return data
 
 
+def _meeting_of(item):
+    if not item.decision_id:
+        return _("Aufgaben ohne Treffen")
+    meeting = item.decision.meeting
+    return f"{meeting.title} ({timezone.localtime(meeting.starts_at).strftime('%d.%m.%Y')})"
+
+
+def _action_item_label(item) -> str:
+    if item.due_on:
+        return _("%(title)s (fällig am %(due)s, %(status)s)") % {
+            "title": item.title,
+            "due": item.due_on.strftime("%d.%m.%Y"),
+            "status": item.get_status_display(),
+        }
+    return f"{item.title} ({item.get_status_display()})"
+
+
 class MilestoneForm(VersionedModelForm):
     class Meta:
         model = Milestone
@@ -306,7 +357,14 @@ class MilestoneForm(VersionedModelForm):
             "criteria",
             "action_items",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "criteria": criteria_picker(),
+            "action_items": GroupedCheckboxSelectMultiple(
+                group_by=_meeting_of,
+                filter_label=_("Aufgaben filtern"),
+            ),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -318,13 +376,25 @@ class MilestoneForm(VersionedModelForm):
             self.fields["department"].queryset = Department.objects.filter(
                 municipality_id=membership.municipality_id
             )
-        offered = Q(is_current=True) & ~Q(status=Criterion.Status.RETIRED)
-        if self.instance.pk:  # links to older revisions stay (unticked they would be lost)
-            offered |= Q(milestones=self.instance)
-        self.fields["criteria"].queryset = Criterion.objects.filter(
-            offered, network_id=roadmap.network_id
-        ).distinct()
+        # What the network agreed (drafts are the moderation's working set); links the
+        # milestone already has stay offered, ticked, even to criteria no longer offered —
+        # unticked they would be lost on saving.
+        network_criteria = Criterion.objects.filter(network_id=roadmap.network_id)
+        offered = Q(pk__in=network_criteria.released().agreed().values("pk"))
         items = ActionItem.objects.filter(network_id=roadmap.network_id)
         if membership is not None:
             items = items.filter(Q(membership=membership) | Q(membership__isnull=True))
-        self.fields["action_items"].queryset = items
+        linked_items = Q(pk__in=items.values("pk"))
+        if self.instance.pk:
+            offered |= Q(pk__in=self.instance.criteria.values("pk"))
+            linked_items |= Q(pk__in=self.instance.action_items.values("pk"))
+        self.fields["criteria"].queryset = (
+            network_criteria.filter(offered).select_related("product_group").order_by(*PICKER_ORDER)
+        )
+        self.fields["criteria"].label_from_instance = criterion_choice_label
+        self.fields["action_items"].queryset = (
+            ActionItem.objects.filter(linked_items, network_id=roadmap.network_id)
+            .select_related("decision__meeting")
+            .order_by("-decision__meeting__starts_at", "decision__meeting", "title", "pk")
+        )
+        self.fields["action_items"].label_from_instance = _action_item_label

@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -79,6 +79,16 @@ class CriterionQuerySet(WatchedQuerySet):
 
     def agreed(self):
         return self.filter(status=Criterion.Status.AGREED)
+
+    def released(self):
+        """The revision of each criterion that is in force for the members: the current
+        one unless it is a draft; while a new revision is being drafted, the last revision
+        that was released (agreed or retired), whose wording still holds until the new one
+        is released. Drafts themselves are the moderation's working set."""
+        newer_release = Criterion.objects.filter(
+            family=OuterRef("family"), revision__gt=OuterRef("revision")
+        ).exclude(status=Criterion.Status.DRAFT)
+        return self.exclude(status=Criterion.Status.DRAFT).exclude(Exists(newer_release))
 
 
 class Criterion(VersionedModel):

@@ -1,15 +1,14 @@
 """Writes that span several procurement models: the agreement round in the city hall,
 new criterion revisions, roadmaps from the template."""
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from network.models import Role
+from network.models import Membership, Role
+from network.notifications import Kind, notify
 
 from .models import Adoption, Criterion, DepartmentApproval, Milestone, Roadmap
 
@@ -63,43 +62,150 @@ def criterion_revise(*, criterion: Criterion, changes: dict) -> Criterion:
     return new
 
 
-def _recipients(approval: DepartmentApproval) -> list[str]:
-    """Staff of the asked department; if it has none, the member's coordinators."""
-    membership = approval.adoption.membership
-    staff = Role.objects.filter(
-        membership=membership, kind=Role.Kind.STAFF, department=approval.department
-    ).select_related("user")
-    emails = [role.user.email for role in staff]
-    if not emails:
+@transaction.atomic
+def criterion_set_status(*, criterion: Criterion, status: str, user=None) -> Criterion:
+    """Release, retire or send back a criterion's current revision. Released (agreed for
+    the network), the coordinators of every member hear of it — of a new text if it is a
+    revision — so they take it to their departments."""
+    current = Criterion.objects.select_for_update().get(pk=criterion.pk)
+    if not current.is_current:
+        raise ValidationError(_("Nur die aktuelle Fassung eines Kriteriums kann geändert werden."))
+    released = status == Criterion.Status.AGREED and current.status != Criterion.Status.AGREED
+    current.status = status
+    current.version += 1
+    current.save(update_fields=["status", "version"])
+    if released:
         coordinators = Role.objects.filter(
-            membership=membership, kind=Role.Kind.COORDINATOR
-        ).select_related("user")
-        emails = [role.user.email for role in coordinators]
-    return sorted(set(emails))
+            network_id=current.network_id,
+            kind=Role.Kind.COORDINATOR,
+            membership__in=Membership.objects.active(),
+        ).values_list("user_id", flat=True)
+        revision = current.revision
+
+        def title():
+            values = {"title": current.title, "n": revision}
+            if revision > 1:
+                return _("Mindestkriterium überarbeitet: %(title)s (Fassung %(n)s)") % values
+            return _("Neues Mindestkriterium freigegeben: %(title)s") % values
+
+        notify(
+            Kind.CRITERION,
+            network=current.network,
+            recipients=list(coordinators),
+            title=title,
+            url=reverse("procurement:criterion_detail", args=[current.network.slug, current.pk]),
+            actor=user,
+        )
+    return current
 
 
-def _send_requests(approvals: list[DepartmentApproval]):
-    messages = []
+def _recipients(approval: DepartmentApproval) -> tuple[list[int], bool]:
+    """(user ids, whether the moderation decides): the staff of the asked department
+    other than the requester; if there is nobody else, the network's moderators, who
+    decide for the department (procurement.access.moderation_decides). Never the
+    requester, who may not decide their own request."""
+    membership = approval.adoption.membership
+    staff = set(
+        Role.objects.filter(
+            membership=membership, kind=Role.Kind.STAFF, department=approval.department
+        )
+        .exclude(user=approval.requested_by)
+        .values_list("user_id", flat=True)
+    )
+    if staff:
+        return sorted(staff), False
+    moderators = (
+        Role.objects.filter(network_id=membership.network_id, kind=Role.Kind.MODERATOR)
+        .exclude(user=approval.requested_by)
+        .values_list("user_id", flat=True)
+    )
+    return sorted(set(moderators)), True
+
+
+def _tell_requests(approvals: list[DepartmentApproval], user) -> None:
+    """Each asked department hears of its request (in the portal and by mail through the
+    outbox, in this transaction): the criterion's wording goes along, because the
+    department agrees to this text."""
     for approval in approvals:
         adoption = approval.adoption
-        url = settings.PORTAL_BASE_URL + reverse(
-            "procurement:approval_inbox", args=[adoption.membership.network.slug]
+        criterion = adoption.criterion
+        recipients, for_moderation = _recipients(approval)
+
+        def body(approval=approval, criterion=criterion, for_moderation=for_moderation):
+            lines = [
+                _(
+                    "%(municipality)s bittet den Fachbereich %(department)s um Zustimmung zum "
+                    "Mindestkriterium „%(title)s“ (%(group)s, %(stage)s)."
+                )
+                % {
+                    "municipality": approval.adoption.membership.municipality.name,
+                    "department": approval.department.name,
+                    "title": criterion.title,
+                    "group": criterion.product_group.name,
+                    "stage": criterion.get_stage_display(),
+                }
+            ]
+            if for_moderation:
+                lines.append(
+                    _(
+                        "Im Fachbereich ist außer der anfragenden Person niemand im Portal "
+                        "eingetragen: Die Moderation entscheidet für den Fachbereich."
+                    )
+                )
+            if criterion.description:
+                lines += ["", _("Wortlaut:"), criterion.description.strip()]
+            if criterion.verification:
+                lines += ["", _("Nachweis:") + " " + criterion.verification.strip()]
+            return "\n".join(lines)
+
+        notify(
+            Kind.APPROVAL_REQUESTED,
+            network=adoption.membership.network,
+            recipients=recipients,
+            title=lambda criterion=criterion: (
+                _("Bitte um Zustimmung: %(title)s") % {"title": criterion.title}
+            ),
+            body=body,
+            url=reverse(
+                "procurement:approval_detail",
+                args=[adoption.membership.network.slug, approval.pk],
+            ),
+            membership=adoption.membership,
+            actor=user,
         )
-        subject = _("Bitte um Zustimmung: %(title)s") % {"title": adoption.criterion.title}
-        body = _(
-            "Guten Tag,\n\n%(municipality)s bittet den Fachbereich %(department)s um "
-            "Zustimmung zum Mindestkriterium „%(title)s“.\n\nZur Abstimmung: %(url)s\n"
-        ) % {
-            "municipality": adoption.membership.municipality.name,
-            "department": approval.department.name,
-            "title": adoption.criterion.title,
-            "url": url,
-        }
-        recipients = _recipients(approval)
-        if recipients:
-            messages.append((subject, body, None, recipients))
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+
+
+def _tell_answer(approval: DepartmentApproval, user) -> None:
+    """The requester and the member's coordinators hear of the department's answer."""
+    adoption = approval.adoption
+    coordinators = Role.objects.filter(
+        membership=adoption.membership, kind=Role.Kind.COORDINATOR
+    ).values_list("user_id", flat=True)
+    agreed = approval.status == DepartmentApproval.Status.AGREED
+
+    def title():
+        values = {"department": approval.department.name, "title": adoption.criterion.title}
+        if agreed:
+            return _("%(department)s stimmt zu: %(title)s") % values
+        return _("%(department)s erhebt Einwand: %(title)s") % values
+
+    notify(
+        Kind.APPROVAL_ANSWERED,
+        network=adoption.membership.network,
+        recipients={approval.requested_by_id, *coordinators} - {None},
+        title=title,
+        body=lambda: approval.comment,
+        url=reverse(
+            "procurement:adoption_detail",
+            args=[
+                adoption.membership.network.slug,
+                adoption.membership.municipality.slug,
+                adoption.pk,
+            ],
+        ),
+        membership=adoption.membership,
+        actor=user,
+    )
 
 
 def _lock(adoption: Adoption) -> Adoption:
@@ -147,7 +253,7 @@ def adoption_request_approvals(*, adoption: Adoption, departments, user) -> list
         adoption.status = Adoption.Status.CONSULTATION
         adoption.version += 1
         adoption.save(update_fields=["status", "version"])
-    transaction.on_commit(lambda: _send_requests(asked))
+    _tell_requests(asked, user)
     return asked
 
 
@@ -158,6 +264,8 @@ def approval_decide(*, approval: DepartmentApproval, agree: bool, comment: str, 
     approval = DepartmentApproval.objects.select_for_update().get(pk=approval.pk)
     if approval.status != DepartmentApproval.Status.PENDING:
         raise ValidationError(_("Diese Anfrage wurde bereits beantwortet."))
+    if user is not None and approval.requested_by_id == user.pk:
+        raise ValidationError(_("Über Ihre eigene Anfrage entscheidet jemand anderes."))
     if not agree and not comment.strip():
         raise ValidationError({"comment": _("Bitte begründen Sie den Einwand.")})
     approval.status = (
@@ -169,6 +277,7 @@ def approval_decide(*, approval: DepartmentApproval, agree: bool, comment: str, 
     approval.version += 1
     approval.full_clean()
     approval.save()
+    _tell_answer(approval, user)
     adoption = Adoption.objects.select_for_update().get(pk=approval.adoption_id)
     if adoption.status != Adoption.Status.CONSULTATION:
         return approval
@@ -234,22 +343,31 @@ def adoption_set_status(*, adoption: Adoption, status: str, reason: str = "") ->
 
 
 @transaction.atomic
-def adoptions_start(*, membership, criteria) -> int:
-    """Open adoptions for criteria the member has not taken up yet; returns how many."""
+def adoptions_start(
+    *, membership, criteria, target_date=None, departments=(), user=None
+) -> list[Adoption]:
+    """Open adoptions for criteria the member has not taken up yet, with the target date
+    given; with departments, they are asked for their approval at once (the adoptions are
+    then in consultation). Returns the new adoptions; criteria already taken up keep theirs
+    unchanged."""
     existing = set(
         Adoption.objects.filter(membership=membership, criterion__in=criteria).values_list(
             "criterion_id", flat=True
         )
     )
     new = [
-        Adoption(membership=membership, criterion=criterion)
+        Adoption(membership=membership, criterion=criterion, target_date=target_date)
         for criterion in criteria
         if criterion.pk not in existing
     ]
     for adoption in new:
         adoption.full_clean(validate_unique=False)
         adoption.save()
-    return len(new)
+    departments = list(departments)
+    if departments:
+        for adoption in new:
+            adoption_request_approvals(adoption=adoption, departments=departments, user=user)
+    return new
 
 
 def roadmap_for(*, membership) -> Roadmap:

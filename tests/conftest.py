@@ -55,6 +55,16 @@ def _german_again_after_each_test():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture
+def deliver_mail():
+    """Send what waits in the outbox now, as the beat sweeper does every minute. Without a
+    broker the mails went out after commit already; with one (CI) nothing in the suite
+    consumes its queue, so tests that read mails deliver them this way."""
+    from network.notifications import outbox
+
+    return outbox.outbox_sweep
+
+
 @dataclass
 class Actors:
     network: object

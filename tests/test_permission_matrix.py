@@ -148,6 +148,7 @@ MATRIX = {
     "procurement:product_group_edit": r(MODERATION, MODERATION, lambda d: [d.group.pk]),
     "procurement:network_matrix": r(NETWORK),
     "procurement:approval_inbox": r(NETWORK),
+    "procurement:approval_detail": r(NETWORK, args=lambda d: [d.approval.pk]),
     "procurement:approval_decide": r(post=LUENEN, args=lambda d: [d.approval.pk]),
     "procurement:roadmap_template": r(NETWORK),
     "procurement:template_milestone_create": r(MODERATION, MODERATION),
@@ -176,7 +177,8 @@ MATRIX = {
     "building:variant_create": r(LUENEN, LUENEN, lambda d: [d.project.pk]),
     "building:variant_edit": r(LUENEN, LUENEN, lambda d: [d.project.pk, d.variant.pk]),
     "building:variant_delete": r(post=LUENEN, args=lambda d: [d.project.pk, d.variant.pk]),
-    "building:assessment_create": r(post=LUENEN, args=lambda d: [d.project.pk]),
+    # GET asks first (the confirmed POST creates the draft)
+    "building:assessment_create": r(LUENEN, LUENEN, lambda d: [d.project.pk]),
     "building:comparison": r(NETWORK),
     "building:settings": r(NETWORK, MODERATION),
     "building:assessment_detail": r(NETWORK, args=lambda d: [d.assessment.pk]),
@@ -233,7 +235,14 @@ OUTSIDE = {
     "email_change_confirm": Outside(lambda d: ["unbekannt"], 302),
     "membership_request_accept": Outside(lambda d: [1], 302),
     "membership_request_decline": Outside(lambda d: [1], 302),
-    "set_language": Outside(lambda d: [], 302),
+    "set_language": Outside(lambda d: [], 405),  # POST only: the footer's two buttons
+    # A person's own notifications (404 for anybody else's: tests/network/test_notifications)
+    "notifications:list": Outside(lambda d: [], 302),
+    "notifications:open": Outside(lambda d: [1], 302),
+    "notifications:read": Outside(lambda d: [1], 302),
+    "notifications:read_all": Outside(lambda d: [], 302),
+    "notifications:settings": Outside(lambda d: [], 302),
+    "notifications:unsubscribe": Outside(lambda d: ["gefaelscht"], 404),  # the token is the key
 }
 
 

@@ -20,11 +20,29 @@ from .common import _assessment, _number, _project
 
 
 @network_view
-@require_POST
 def assessment_create(request, access, pk):
+    """Start an assessment, after asking: GET (the project page's „Bewertung beginnen“) and
+    a POST without `confirmed` show what will be created; only the confirmed POST creates
+    the draft. Works without JavaScript."""
     project = _project(access, pk)
     access.require(access.can_edit_membership(project.membership))
-    board_id = _number(request.POST.get("board", ""))
+    data = request.POST if request.method == "POST" else request.GET
+    if request.method == "GET" and not data.get("board"):
+        # Opened without a board (a bookmark, the address typed): the question offers the
+        # active boards the project has no assessment on yet.
+        return render(
+            request,
+            "building/assessment_start.html",
+            page_context(
+                access,
+                project=project,
+                board=None,
+                boards=ScoringBoard.objects.filter(network=access.network)
+                .active()
+                .exclude(assessments__project=project),
+            ),
+        )
+    board_id = _number(data.get("board", ""))
     if board_id is None:
         messages.error(request, _("Bitte ein aktives Raster auswählen."))
         return redirect("building:project_detail", access.network.slug, project.pk)
@@ -37,8 +55,17 @@ def assessment_create(request, access, pk):
             % {"board": board},
         )
         return redirect("building:project_detail", access.network.slug, project.pk)
-    assessment = services.assessment_start(project=project, board=board)
-    return redirect("building:assessment_score", access.network.slug, assessment.pk)
+    existing = project.assessments.filter(board=board).first()
+    if existing is not None:  # one assessment per board: it opens, nothing is created
+        return redirect("building:assessment_detail", access.network.slug, existing.pk)
+    if request.method == "POST" and request.POST.get("confirmed") == "1":
+        assessment = services.assessment_start(project=project, board=board)
+        return redirect("building:assessment_score", access.network.slug, assessment.pk)
+    return render(
+        request,
+        "building/assessment_start.html",
+        page_context(access, project=project, board=board),
+    )
 
 
 def _assessment_parts(assessment):

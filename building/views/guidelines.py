@@ -120,6 +120,7 @@ def guideline_form(request, access, pk=None):
             "building:guideline_detail", args=[access.network.slug, saved.pk]
         ),
         message=_("Die Leitlinie wurde gespeichert."),
+        actions_top=True,
     )
 
 

@@ -1,6 +1,7 @@
 from .changes import DataChange
 from .documents import Document
 from .meetings import ActionItem, AgendaItem, Attendance, Decision, Meeting
+from .notifications import MailPreference, Notification, OutboxMail
 from .people import (
     Department,
     EmailChange,
@@ -24,11 +25,14 @@ __all__ = [
     "Document",
     "EmailChange",
     "Invitation",
+    "MailPreference",
     "Meeting",
     "Membership",
     "MembershipRequest",
     "Municipality",
     "Network",
+    "Notification",
+    "OutboxMail",
     "Report",
     "Role",
     "User",

@@ -140,7 +140,7 @@ class AgendaItem(VersionedModel):
 class Attendance(models.Model):
     class Status(models.TextChoices):
         INVITED = "invited", _("eingeladen")
-        REGISTERED = "registered", _("angemeldet")
+        REGISTERED = "registered", _("zugesagt")
         ATTENDED = "attended", _("teilgenommen")
         EXCUSED = "excused", _("entschuldigt")
 

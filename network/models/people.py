@@ -53,6 +53,10 @@ class User(AbstractUser):
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
     # Secret part of the personal iCalendar feed URL; renewing it invalidates old links.
     calendar_token = models.CharField(max_length=64, unique=True, default=new_secret_token)
+    # The language of the person's mails, set by the language switch (German first).
+    language = models.CharField(
+        _("Sprache"), max_length=5, choices=[("de", "Deutsch"), ("en", "English")], default="de"
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

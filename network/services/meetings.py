@@ -1,18 +1,18 @@
 """Writes of the meetings area that touch several rows or models."""
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Max, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from network.calendar import build_calendar
-from network.models import AgendaItem, Attendance, Meeting, Membership, Role, User
+from network.calendar import meeting_description, meeting_invitation
+from network.models import ActionItem, AgendaItem, Attendance, Meeting, Membership, Role
+from network.notifications import Kind, notify
 
 
 def meeting_invitees(meeting) -> list[tuple[int, int | None]]:
@@ -57,40 +57,102 @@ def meeting_invite(*, meeting) -> int:
     for attendance in new:
         attendance.full_clean(validate_unique=False, validate_constraints=False)
     bulk_create_with_history(new, Attendance)
-    # Mail only once the invitations are stored; a mail failure does not undo them (the
-    # list in the portal is the record, the mail a courtesy).
-    recipients = [attendance.user_id for attendance in new]
-    transaction.on_commit(lambda: _mail_invitations(meeting, recipients))
+    # Mails go through the outbox in this transaction; a mail server that is down delays
+    # them, it never loses the invitations (the list in the portal is the record).
+    meeting_tell(meeting=meeting, user_ids=[a.user_id for a in new], what="invited")
     return len(new)
 
 
-def _mail_invitations(meeting, user_ids) -> None:
-    """One German e-mail per invited person, with the meeting as an .ics attachment."""
+_TITLES = {
+    "invited": lambda m, when: _("Einladung: %(title)s am %(when)s") % {"title": m, "when": when},
+    "changed": lambda m, when: (
+        _("Geändert: %(title)s – jetzt am %(when)s") % {"title": m, "when": when}
+    ),
+    "cancelled": lambda m, when: _("Abgesagt: %(title)s am %(when)s") % {"title": m, "when": when},
+    "minutes": lambda m, when: (
+        _("Protokoll veröffentlicht: %(title)s vom %(when)s") % {"title": m, "when": when}
+    ),
+}
+# What the mail carries for the calendar: an entry to add or update, or to remove.
+_METHODS = {"invited": "REQUEST", "changed": "REQUEST", "cancelled": "CANCEL"}
+
+
+def meeting_tell(*, meeting, user_ids, what: str, actor=None) -> int:
+    """Tell people of a meeting (invited, changed time or place, cancelled, minutes): in
+    the portal and by mail, with the agenda in the text and, except for minutes, an
+    iCalendar REQUEST or CANCEL with the meeting's stable UID and its version as SEQUENCE,
+    so Outlook and Thunderbird update the entry they have."""
     if not user_ids:
-        return
-    link = settings.PORTAL_BASE_URL + reverse(
-        "network:meeting_detail", args=[meeting.network.slug, meeting.pk]
-    )
-    invitation = build_calendar(
-        network=meeting.network, meetings=[meeting], url_for=lambda _meeting: link
-    )
-    when = date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT")
-    body = render_to_string(
-        "network/meetings/invitation_email.txt", {"meeting": meeting, "when": when, "link": link}
-    )
-    subject = _("Einladung: %(title)s am %(when)s") % {"title": meeting.title, "when": when}
-    messages = []
-    for email in User.objects.filter(pk__in=user_ids, is_active=True).values_list(
-        "email", flat=True
-    ):
-        message = EmailMessage(
-            subject=subject,
+        return 0
+    path = reverse("network:meeting_detail", args=[meeting.network.slug, meeting.pk])
+    link = settings.PORTAL_BASE_URL + path
+    method = _METHODS.get(what)
+
+    def when():
+        return date_format(timezone.localtime(meeting.starts_at), "SHORT_DATETIME_FORMAT")
+
+    def body():
+        lines = [_("Wann: %(when)s") % {"when": when()}]
+        if meeting.location:
+            lines.append(_("Wo: %(place)s") % {"place": meeting.location})
+        description = meeting_description(meeting)
+        if description:
+            lines.extend(["", description])
+        return "\n".join(lines)
+
+    return len(
+        notify(
+            Kind.MEETING,
+            network=meeting.network,
+            recipients=user_ids,
+            title=lambda: _TITLES[what](meeting.title, when()),
             body=body,
-            to=[email],
+            url=path,
+            actor=actor,
+            calendar=(
+                lambda user: (
+                    meeting_invitation(
+                        meeting=meeting, url=link, attendee_email=user.email, method=method
+                    ),
+                    method,
+                )
+            )
+            if method
+            else None,
         )
-        message.attach("termin.ics", invitation, "text/calendar")
-        messages.append(message)
-    get_connection(fail_silently=True).send_messages(messages)
+    )
+
+
+def meeting_invited_ids(meeting) -> list[int]:
+    return list(meeting.attendances.values_list("user_id", flat=True))
+
+
+@transaction.atomic
+def meeting_save(*, form, actor=None):
+    """Save the meeting form (with its version check); when time or place changed, every
+    invited person hears of it with an updated calendar entry. None on an edit conflict."""
+    before = Meeting.objects.filter(pk=form.instance.pk).first() if form.instance.pk else None
+    meeting = form.save_checked()
+    if meeting is None or before is None:
+        return meeting
+    where = ("starts_at", "ends_at", "location", "online_url")
+    if any(getattr(before, f) != getattr(meeting, f) for f in where):
+        meeting_tell(
+            meeting=meeting, user_ids=meeting_invited_ids(meeting), what="changed", actor=actor
+        )
+    return meeting
+
+
+@transaction.atomic
+def minutes_save(*, form, actor=None):
+    """Save the minutes; the first time they are written, the invited people hear of it."""
+    had_minutes = Meeting.objects.filter(pk=form.instance.pk).exclude(minutes="").exists()
+    meeting = form.save_checked()
+    if meeting is not None and not had_minutes and meeting.minutes.strip():
+        meeting_tell(
+            meeting=meeting, user_ids=meeting_invited_ids(meeting), what="minutes", actor=actor
+        )
+    return meeting
 
 
 @transaction.atomic
@@ -147,8 +209,13 @@ def attendance_record(*, meeting, statuses: dict[int, str], loaded: dict[int, st
     return len(changed)
 
 
-def meeting_cancel(*, meeting) -> Meeting:
+@transaction.atomic
+def meeting_cancel(*, meeting, actor=None) -> Meeting:
+    """Cancel; the invited people get the cancellation, which removes the calendar entry."""
     meeting.cancel()
+    meeting_tell(
+        meeting=meeting, user_ids=meeting_invited_ids(meeting), what="cancelled", actor=actor
+    )
     return meeting
 
 
@@ -190,3 +257,38 @@ def agenda_item_move(*, item, direction: str) -> bool:
 
 def agenda_item_delete(*, item) -> None:
     item.delete()
+
+
+@transaction.atomic
+def action_item_save(*, form, actor=None):
+    """Save an action item form; its owner hears of a new assignment and of a changed title
+    or due date (not of their own changes). None on an edit conflict."""
+    before = ActionItem.objects.filter(pk=form.instance.pk).first() if form.instance.pk else None
+    item = form.save_checked()
+    if item is None or item.owner_id is None:
+        return item
+    path = reverse("network:action_item_list", args=[item.network.slug])
+
+    if before is None or before.owner_id != item.owner_id:
+        text = gettext_lazy("Ihnen wurde eine Aufgabe übertragen: %(title)s")
+    elif (before.title, before.due_on) != (item.title, item.due_on):
+        text = gettext_lazy("Aufgabe geändert: %(title)s")
+    else:
+        return item
+
+    def title():
+        line = str(text) % {"title": item.title}
+        if item.due_on:
+            line += " – " + _("fällig am %(due)s") % {"due": f"{item.due_on:%d.%m.%Y}"}
+        return line
+
+    notify(
+        Kind.ACTION_ITEM,
+        network=item.network,
+        recipients=[item.owner_id],
+        title=title,
+        url=path,
+        membership=item.membership,
+        actor=actor,
+    )
+    return item

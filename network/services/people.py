@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from network import access
 from network.models import Invitation, Membership, MembershipRequest, Municipality, Role, User
 from network.models.people import hash_token, new_secret_token
+from network.notifications import Kind, notify
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +179,19 @@ def invitation_accept(
             role.save()
         locked.accepted_at = timezone.now()
         locked.save(update_fields=["accepted_at"])
+        if locked.invited_by_id:
+            notify(
+                Kind.INVITATION,
+                network=locked.network,
+                recipients=[locked.invited_by_id],
+                title=lambda: (
+                    _("%(who)s hat Ihre Einladung angenommen (%(role)s).")
+                    % {"who": user, "role": role.get_kind_display()}
+                ),
+                url=reverse("network:people", args=[locked.network.slug]),
+                membership=locked.membership,
+                actor=user,
+            )
     return user, role
 
 
@@ -231,6 +245,48 @@ def _membership_create(*, network, municipality, joined_on) -> Membership:
     membership = Membership(network=network, municipality=municipality, joined_on=joined_on)
     membership.full_clean()
     membership.save()
+    _tell_moderators(
+        membership,
+        lambda: (
+            _("%(name)s ist dem Netzwerk beigetreten (ab %(day)s).")
+            % {"name": municipality.name, "day": f"{joined_on:%d.%m.%Y}"}
+        ),
+    )
+    return membership
+
+
+def _tell_moderators(membership, title, actor=None) -> None:
+    moderators = Role.objects.filter(
+        network_id=membership.network_id, kind=Role.Kind.MODERATOR
+    ).values_list("user_id", flat=True)
+    notify(
+        Kind.MEMBERSHIP,
+        network=membership.network,
+        recipients=list(moderators),
+        title=title,
+        url=reverse(
+            "network:membership", args=[membership.network.slug, membership.municipality.slug]
+        ),
+        membership=membership,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def membership_save(*, form, actor=None):
+    """Save a membership's dates; when a leaving date is set, the moderation hears of it.
+    None on an edit conflict."""
+    before = Membership.objects.get(pk=form.instance.pk)
+    membership = form.save_checked()
+    if membership is not None and membership.left_on and membership.left_on != before.left_on:
+        _tell_moderators(
+            membership,
+            lambda: (
+                _("%(name)s tritt aus dem Netzwerk aus (zum %(day)s).")
+                % {"name": membership.municipality.name, "day": f"{membership.left_on:%d.%m.%Y}"}
+            ),
+            actor=actor,
+        )
     return membership
 
 

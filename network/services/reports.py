@@ -20,10 +20,12 @@ from django.db import (
     transaction,
 )
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network.models import Membership, Network, Report
+from network.notifications import Kind, notify
 from network.progress import Period
 from network.reports import build
 
@@ -166,9 +168,34 @@ def reports_sweep(*, now=None) -> dict[str, int]:
             counts["released"] += 1
         elif report.status == Report.Status.FAILED:
             counts["failed"] += 1
+            report_tell(report=report)
     for report_id in Report.objects.unsent(now).values_list("pk", flat=True):
         counts["sent"] += report_send(report_id=report_id)
     return counts
+
+
+def report_tell(*, report: Report) -> None:
+    """The person who asked for the report hears that it is ready or failed."""
+    if report.requested_by_id is None or not report.is_finished:
+        return
+    path = reverse("network:report_detail", args=[report.network.slug, report.pk])
+    whose = report.membership.municipality.name if report.membership_id else ""
+
+    def title():
+        name = f"{report.get_kind_display()} {report.reference}" + (f" – {whose}" if whose else "")
+        if report.status == Report.Status.DONE:
+            return _("Ihr Bericht ist fertig: %(name)s") % {"name": name}
+        return _("Ihr Bericht konnte nicht erstellt werden: %(name)s") % {"name": name}
+
+    notify(
+        Kind.REPORT,
+        network=report.network,
+        recipients=[report.requested_by_id],
+        title=title,
+        body=lambda: report.error if report.status == Report.Status.FAILED else "",
+        url=path,
+        membership=report.membership,
+    )
 
 
 def _wait_for_test_gate(attempt: int) -> None:
@@ -246,7 +273,8 @@ def report_build(*, report_id: int, final_try: bool = True, in_worker: bool = Fa
         if not final_try:
             report.release(attempt)
             raise
-        report.fail(attempt, _("Die Datenbank war nicht erreichbar. Bitte erneut versuchen."))
+        if report.fail(attempt, _("Die Datenbank war nicht erreichbar. Bitte erneut versuchen.")):
+            report_tell(report=report)
         return "failed"
     except Exception as error:
         from celery.exceptions import SoftTimeLimitExceeded
@@ -261,9 +289,13 @@ def report_build(*, report_id: int, final_try: bool = True, in_worker: bool = Fa
             message = _("Der Bericht konnte nicht erstellt werden (%(error)s).") % {
                 "error": type(error).__name__
             }
-        report.fail(attempt, message)
+        if report.fail(attempt, message):
+            report_tell(report=report)
         return "failed"
-    return "done" if report.store(attempt, pdf, figures) else "skipped"
+    if not report.store(attempt, pdf, figures):
+        return "skipped"
+    report_tell(report=report)
+    return "done"
 
 
 def quarter_before(today: date) -> Period:

@@ -1,6 +1,6 @@
 """URLs of the network app, one module per area (namespace "network")."""
 
-from . import core, meetings, people, reports
+from . import core, legal, meetings, people, reports
 
 app_name = "network"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     *people.urlpatterns,
     *meetings.urlpatterns,
     *reports.urlpatterns,
+    *legal.urlpatterns,
 ]

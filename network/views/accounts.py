@@ -1,5 +1,6 @@
 """Profile, e-mail and password change and the invitation link (the person's own account)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from network import access
 from network.forms.accounts import InvitationAcceptForm, ProfileForm
@@ -249,3 +251,16 @@ def membership_request_decline(request, pk):
         % {"name": join_request.municipality.name, "network": join_request.network.name},
     )
     return redirect("profile")
+
+
+@require_POST
+def choose_language(request):
+    """The language switch: Django's set_language (the cookie for this browser), and for a
+    logged-in person also the language of their mails."""
+    response = set_language(request)
+    code = request.POST.get("language")
+    user = request.user
+    if user.is_authenticated and code in dict(settings.LANGUAGES) and user.language != code:
+        user.language = code
+        user.save(update_fields=["language"])
+    return response

@@ -209,6 +209,7 @@ def meeting_edit(request, access, pk):
         request,
         access,
         MeetingForm(posted(request), instance=meeting, network=access.network),
+        save=lambda form: services.meeting_save(form=form, actor=request.user),
         title=_("Termin bearbeiten"),
         breadcrumbs=_crumbs(access, meeting),
         back_url=_detail_url(meeting),
@@ -225,7 +226,7 @@ def meeting_cancel(request, access, pk):
     meeting = _meeting(access, pk)
     access.require(access.can_manage_network())
     if meeting.status != Meeting.Status.CANCELLED:
-        services.meeting_cancel(meeting=meeting)
+        services.meeting_cancel(meeting=meeting, actor=request.user)
         messages.success(request, _("Der Termin wurde abgesagt."))
     return redirect(_detail_url(meeting))
 
@@ -339,23 +340,25 @@ def meeting_invite(request, access, pk):
 @network_view
 @require_POST
 def attendance_respond(request, access, pk):
-    """The logged-in person registers for, or excuses themselves from, a meeting."""
+    """The logged-in person accepts („Zusagen“) or excuses themselves from a meeting."""
     meeting = _meeting(access, pk)
     participant_ids = set(meeting.participants.values_list("pk", flat=True))
     may_take_part, membership_id = _participation(access, meeting, participant_ids)
     access.require(may_take_part)
     status = request.POST.get("status")
     if status not in (Attendance.Status.REGISTERED, Attendance.Status.EXCUSED):
-        messages.error(request, _("Bitte wählen Sie „Anmelden“ oder „Entschuldigen“."))
+        messages.error(request, _("Bitte wählen Sie „Zusagen“ oder „Entschuldigen“."))
     elif meeting.status != Meeting.Status.PLANNED or meeting.starts_at <= timezone.now():
-        messages.error(request, _("Für diesen Termin sind keine Anmeldungen mehr möglich."))
+        messages.error(
+            request, _("Für diesen Termin sind keine Zusagen oder Absagen mehr möglich.")
+        )
     else:
         services.attendance_respond(
             meeting=meeting, user=request.user, membership_id=membership_id, status=status
         )
         messages.success(
             request,
-            _("Sie sind angemeldet.")
+            _("Sie haben zugesagt.")
             if status == Attendance.Status.REGISTERED
             else _("Sie sind entschuldigt."),
         )
@@ -408,6 +411,7 @@ def minutes_edit(request, access, pk):
         request,
         access,
         MinutesForm(posted(request), instance=meeting),
+        save=lambda form: services.minutes_save(form=form, actor=request.user),
         title=_("Protokoll: %(title)s") % {"title": meeting.title},
         breadcrumbs=_crumbs(access, meeting),
         back_url=_detail_url(meeting),
@@ -446,6 +450,7 @@ def action_item_create(request, access, pk, decision_pk):
         request,
         access,
         ActionItemForm(posted(request), instance=item, network=access.network),
+        save=lambda form: services.action_item_save(form=form, actor=request.user),
         template="network/meetings/action_item_form.html",
         title=_("Aufgabe anlegen"),
         breadcrumbs=_crumbs(access, meeting),
@@ -511,6 +516,7 @@ def action_item_edit(request, access, item_pk):
         request,
         access,
         form,
+        save=lambda form: services.action_item_save(form=form, actor=request.user),
         template="network/meetings/action_item_form.html",
         title=_("Status der Aufgabe ändern") if status_only else _("Aufgabe bearbeiten"),
         breadcrumbs=_crumbs(access, meeting),

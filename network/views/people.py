@@ -287,6 +287,7 @@ def membership_edit(request, access, municipality_slug):
         request,
         access,
         MembershipForm(posted(request), instance=membership),
+        save=lambda form: services.membership_save(form=form, actor=request.user),
         title=_("Mitgliedschaft %(name)s") % {"name": membership.municipality.name},
         back_url=page,
         success_url=page,

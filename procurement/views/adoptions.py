@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from network.csv_export import csv_response
@@ -55,12 +56,17 @@ def adoption_matrix(request, access, municipality_slug):
     if request.method == "POST":
         access.require(can_edit)
         if form.is_valid():
+            data = form.cleaned_data
+            if data["action"] == "start" and request.POST.get("confirmed") != "1":
+                return _start_confirmation(request, access, membership, data)
             try:
-                count = _bulk(form.cleaned_data, membership, request.user)
+                count = _bulk(data, membership, request.user)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("%(n)d Übernahmen bearbeitet.") % {"n": count})
+                if data["action"] in ("start", "request") and data["departments"]:
+                    _tell_about_moderation(request, membership, data["departments"])
                 return redirect(
                     "procurement:adoption_matrix", access.network.slug, municipality_slug
                 )
@@ -89,12 +95,66 @@ def adoption_matrix(request, access, municipality_slug):
     )
 
 
+def _start_confirmation(request, access, membership, data):
+    """„Übernahme beginnen“ creates adoptions (and with departments asks them at once):
+    the page first shows what will happen and sends the same choice again, confirmed."""
+    criteria = list(data["criteria"])
+    started = set(
+        Adoption.objects.filter(membership=membership, criterion__in=criteria).values_list(
+            "criterion_id", flat=True
+        )
+    )
+    departments = list(data["departments"])
+    return render(
+        request,
+        "procurement/adoption_start_confirm.html",
+        page_context(
+            access,
+            membership=membership,
+            new=[c for c in criteria if c.pk not in started],
+            already=[c for c in criteria if c.pk in started],
+            criteria=criteria,
+            departments=departments,
+            moderation=scoped.moderation_decides(
+                membership=membership, departments=departments, requester=request.user
+            ),
+            target_date=data["target_date"],
+        ),
+    )
+
+
+def _tell_about_moderation(request, membership, departments):
+    """Departments with nobody but the requester on their staff: the moderation decides."""
+    moderation = scoped.moderation_decides(
+        membership=membership, departments=list(departments), requester=request.user
+    )
+    if moderation:
+        messages.info(
+            request,
+            ngettext(
+                "Im Fachbereich %(departments)s ist außer Ihnen niemand im Portal "
+                "eingetragen: Die Moderation entscheidet für ihn und wurde benachrichtigt.",
+                "In den Fachbereichen %(departments)s ist außer Ihnen niemand im Portal "
+                "eingetragen: Die Moderation entscheidet für sie und wurde benachrichtigt.",
+                len(moderation),
+            )
+            % {"departments": ", ".join(d.name for d in moderation)},
+        )
+
+
 @transaction.atomic
 def _bulk(data, membership, user) -> int:
     criteria = list(data["criteria"])
     action = data["action"]
     if action == "start":
-        return services.adoptions_start(membership=membership, criteria=criteria)
+        started = services.adoptions_start(
+            membership=membership,
+            criteria=criteria,
+            target_date=data["target_date"],
+            departments=data["departments"],
+            user=user,
+        )
+        return len(started)
     adoptions = list(
         Adoption.objects.filter(membership=membership, criterion__in=criteria).select_related(
             "membership__municipality", "membership__network", "criterion"
@@ -203,6 +263,7 @@ def adoption_request(request, access, municipality_slug, pk):
                 adoption=adoption, departments=form.cleaned_data["departments"], user=request.user
             )
             messages.success(request, _("%(n)d Fachbereiche angefragt.") % {"n": len(asked)})
+            _tell_about_moderation(request, membership, [a.department for a in asked])
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:

@@ -36,6 +36,7 @@ def approval_inbox(request, access):
             "adoption__criterion__product_group",
             "adoption__membership__municipality",
         )
+        .annotate(staffed=scoped.staffed_q())
         .order_by("requested_at", "pk")
     )
     page = Paginator(pending, 50).get_page(request.GET.get("page"))
@@ -47,11 +48,42 @@ def approval_inbox(request, access):
 
 
 @network_view
+def approval_detail(request, access, pk):
+    """One request to a department, with the criterion's full text (what is agreed to),
+    and the answer form for whoever may decide it. Everyone in the network reads it."""
+    approval = access.get(
+        scoped.approvals_of(access)
+        .select_related(
+            "department",
+            "requested_by",
+            "decided_by",
+            "adoption__criterion__product_group",
+            "adoption__membership__municipality",
+        )
+        .annotate(staffed=scoped.staffed_q()),
+        pk=pk,
+    )
+    pending = approval.status == DepartmentApproval.Status.PENDING
+    return render(
+        request,
+        "procurement/approval_detail.html",
+        page_context(
+            access,
+            approval=approval,
+            adoption=approval.adoption,
+            criterion=approval.adoption.criterion,
+            may_decide=pending and scoped.may_decide(access, approval),
+            own_request=approval.requested_by_id == request.user.pk,
+            form=DecisionForm(),
+        ),
+    )
+
+
+@network_view
 @require_POST
 def approval_decide(request, access, pk):
     approval = scoped.approval(access, pk)
-    membership = approval.adoption.membership
-    access.require(access.can_approve_for(approval.department, membership))
+    access.require(scoped.may_decide(access, approval))
     form = DecisionForm(request.POST)
     if form.is_valid():
         try:

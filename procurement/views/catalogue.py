@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from network.concurrency import EditConflict, changes_since
@@ -47,21 +48,56 @@ def index(request, access):
             memberships=memberships,
             own_ids=access.own_membership_ids,
             pending_count=scoped.answerable_approvals(access, pending).count(),
-            criteria_count=Criterion.objects.filter(network=access.network).current().count(),
+            criteria_count=Criterion.objects.filter(network=access.network)
+            .released()
+            .agreed()
+            .count(),
         ),
     )
 
 
 @network_view
 def criterion_list(request, access):
-    queryset = (
-        Criterion.objects.filter(network=access.network).current().select_related("product_group")
+    """The catalogue. By default the network's agreed criteria in force (for each, the
+    released revision: while a new one is drafted, the last agreed wording). Drafts are
+    the moderation's working set: only moderators and experts see them, under their own
+    tab; for members a draft is simply not there."""
+    sees_drafts = scoped.sees_drafts(access)
+    network_criteria = Criterion.objects.filter(network=access.network)
+    released = network_criteria.released()
+    data = request.GET.copy()
+    data.setdefault("status", Criterion.Status.AGREED)
+    status = data["status"]
+    if sees_drafts and status == Criterion.Status.DRAFT:
+        queryset = network_criteria.current()
+    elif sees_drafts and status == "":
+        queryset = network_criteria.filter(Q(is_current=True) | Q(pk__in=released.values("pk")))
+    else:
+        queryset = released
+    queryset = queryset.select_related("product_group")
+    filterset = CriterionFilter(
+        data, queryset=queryset, network=access.network, sees_drafts=sees_drafts
     )
-    filterset = CriterionFilter(request.GET or None, queryset=queryset, network=access.network)
-    results = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+    results = filterset.qs if filterset.is_valid() else queryset
     page = Paginator(results, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = data.copy()
     query.pop("page", None)
+    tabs = []
+    if sees_drafts:
+        counts = network_criteria.aggregate(
+            agreed=Count("pk", filter=Q(pk__in=released.agreed().values("pk"))),
+            retired=Count(
+                "pk", filter=Q(pk__in=released.filter(status=Criterion.Status.RETIRED).values("pk"))
+            ),
+            draft=Count("pk", filter=Q(is_current=True, status=Criterion.Status.DRAFT)),
+        )
+        tabs = [
+            (Criterion.Status.AGREED, _("Abgestimmt"), counts["agreed"]),
+            (Criterion.Status.DRAFT, _("Entwürfe"), counts["draft"]),
+            (Criterion.Status.RETIRED, _("Zurückgezogen"), counts["retired"]),
+            ("", _("Alle"), None),
+        ]
+    agreed_ids = released.agreed().values("pk")
     return render(
         request,
         "procurement/criterion_list.html",
@@ -70,8 +106,10 @@ def criterion_list(request, access):
             filter=filterset,
             page_obj=page,
             query=query.urlencode(),
+            tabs=tabs,
+            status=status,
             product_groups=ProductGroup.objects.filter(network=access.network).annotate(
-                n=Count("criteria", filter=Q(criteria__is_current=True))
+                n=Count("criteria", filter=Q(criteria__in=agreed_ids))
             ),
         ),
     )
@@ -79,10 +117,10 @@ def criterion_list(request, access):
 
 @network_view
 def criterion_detail(request, access, pk):
-    criterion = scoped.criterion(access, pk)
-    revisions = Criterion.objects.filter(network=access.network, family=criterion.family).order_by(
-        "-revision"
-    )
+    criterion = scoped.visible_criterion(access, pk)
+    revisions = scoped.visible_criteria(
+        access, Criterion.objects.filter(network=access.network, family=criterion.family)
+    ).order_by("-revision")
     history = criterion.history.select_related("history_user").order_by("-history_date")[:50]
     adoptions = (
         Adoption.objects.filter(criterion=criterion)
@@ -99,6 +137,7 @@ def criterion_detail(request, access, pk):
             history=history,
             adoptions=adoptions,
             can_manage=access.can_manage_network(),
+            status_actions=status_actions(criterion),
         ),
     )
 
@@ -150,6 +189,59 @@ def criterion_edit(request, access, pk=None):
     )
 
 
+# What each status button of a criterion does, said on the button and beside it.
+# (from, to): (button, what happens)
+STATUS_ACTIONS = {
+    (Criterion.Status.DRAFT, Criterion.Status.AGREED): (
+        gettext_lazy("Für alle Mitglieder freigeben (gilt ab sofort als abgestimmt)"),
+        gettext_lazy(
+            "Das Kriterium erscheint sofort bei jeder Kommune zur Übernahme und zählt in der "
+            "Netzwerk-Matrix mit. Die Zustimmung ihrer Fachbereiche holt jede Kommune selbst "
+            "ein; Übernahmen früherer Fassungen behalten ihre Fassung."
+        ),
+    ),
+    (Criterion.Status.DRAFT, Criterion.Status.RETIRED): (
+        gettext_lazy("Entwurf verwerfen (zurückziehen)"),
+        gettext_lazy("Der Entwurf wird nie freigegeben; er bleibt im Verlauf."),
+    ),
+    (Criterion.Status.AGREED, Criterion.Status.RETIRED): (
+        gettext_lazy("Zurückziehen (nicht mehr zur Übernahme anbieten)"),
+        gettext_lazy(
+            "Neue Übernahmen sind nicht mehr möglich; begonnene Übernahmen und Ausschreibungen "
+            "behalten das Kriterium."
+        ),
+    ),
+    (Criterion.Status.AGREED, Criterion.Status.DRAFT): (
+        gettext_lazy("Freigabe zurücknehmen (wieder Entwurf)"),
+        gettext_lazy(
+            "Mitglieder sehen das Kriterium nicht mehr im Katalog, bis es wieder freigegeben ist."
+        ),
+    ),
+    (Criterion.Status.RETIRED, Criterion.Status.AGREED): (
+        gettext_lazy("Wieder für alle Mitglieder freigeben"),
+        gettext_lazy("Das Kriterium wird wieder bei jeder Kommune zur Übernahme angeboten."),
+    ),
+    (Criterion.Status.RETIRED, Criterion.Status.DRAFT): (
+        gettext_lazy("Zurück in den Entwurf"),
+        gettext_lazy("Zur Überarbeitung durch die Moderation; Mitglieder sehen es nicht."),
+    ),
+}
+STATUS_MESSAGES = {
+    Criterion.Status.AGREED: gettext_lazy("Das Kriterium ist für alle Mitglieder freigegeben."),
+    Criterion.Status.RETIRED: gettext_lazy("Das Kriterium ist zurückgezogen."),
+    Criterion.Status.DRAFT: gettext_lazy("Das Kriterium ist wieder ein Entwurf."),
+}
+
+
+def status_actions(criterion) -> list[tuple[str, str, str]]:
+    """(status, button, explanation) of the changes offered for this criterion."""
+    return [
+        (to, str(button), str(explanation))
+        for (start, to), (button, explanation) in STATUS_ACTIONS.items()
+        if start == criterion.status
+    ]
+
+
 @network_view
 @require_POST
 def criterion_status(request, access, pk):
@@ -163,12 +255,10 @@ def criterion_status(request, access, pk):
             request, _("Nur die aktuelle Fassung eines Kriteriums kann geändert werden.")
         )
     else:
-        criterion.status = status
-        criterion.version += 1
-        criterion.save(update_fields=["status", "version"])
-        messages.success(
-            request, _("Status geändert: %(s)s") % {"s": criterion.get_status_display()}
+        criterion = services.criterion_set_status(
+            criterion=criterion, status=status, user=request.user
         )
+        messages.success(request, str(STATUS_MESSAGES[criterion.status]))
     return redirect("procurement:criterion_detail", access.network.slug, criterion.pk)
 
 

@@ -75,6 +75,7 @@ def tender_edit(request, access, municipality_slug, pk=None):
         back_url=tenders,
         success_url=tenders,
         message=_("Ausschreibung gespeichert."),
+        actions_top=True,
     )
 
 

@@ -84,9 +84,13 @@ def assert_accessible(page):
     )
 
 
-def log_in(page, email, password):
+def log_in(page, email, password, *, succeeds=True):
     page.goto("/konto/anmelden/")
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Passwort").fill(password)
     page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_load_state()
+    if succeeds:
+        # The next page, not the login page still loading (a click returns before it).
+        page.wait_for_url(lambda url: "/konto/anmelden/" not in url)
+    else:
+        page.wait_for_load_state()

@@ -44,6 +44,10 @@ def test_member_scores_a_project_sees_the_rating_and_compares_variants(page, act
     page.get_by_role("heading", name="Grundschule am Park").wait_for()
     assert_accessible(page)
     page.get_by_role("button", name="Bewertung beginnen").click()
+    # creating the draft asks first (a page of its own, no JavaScript needed)
+    page.get_by_role("heading", name=re.compile("Bewertung beginnen:")).wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, Bewertung anlegen").click()
 
     page.get_by_role("heading", name=re.compile("Punkte vergeben")).wait_for()
     assert_accessible(page)
@@ -52,7 +56,7 @@ def test_member_scores_a_project_sees_the_rating_and_compares_variants(page, act
     fields.nth(1).fill("100")  # K2
     fields.nth(2).fill("50")  # W1
     page.get_by_label("Begründung").nth(1).fill("Wärmepumpe mit Erdsonden")
-    page.get_by_role("button", name="Punkte speichern").click()
+    page.get_by_role("button", name="Punkte speichern").last.click()  # also at the top
 
     # Klima 100 %, Kosten 50 % → 75 % → Gold, but provisional until finalised
     page.locator("#total-pct").wait_for()

@@ -159,13 +159,13 @@ def test_moderator_pages_and_password_reset(page, actors):
 
 def test_lockout_page_after_too_many_failures(page, actors, settings):
     for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
-        log_in(page, actors.other.email, "falsch-falsch-falsch")
+        log_in(page, actors.other.email, "falsch-falsch-falsch", succeeds=False)
         page.locator("main .alert").first.wait_for()
         assert "E-Mail-Adresse oder Passwort sind falsch" in page.locator("main").inner_text()
     assert_accessible(page)  # the login form with its error
     # The failure that reaches the limit locks; then even the right password is refused.
-    log_in(page, actors.other.email, "falsch-falsch-falsch")
+    log_in(page, actors.other.email, "falsch-falsch-falsch", succeeds=False)
     page.get_by_role("heading", name="Anmeldung vorübergehend gesperrt").wait_for()
-    log_in(page, actors.other.email, TEST_PASSWORD)
+    log_in(page, actors.other.email, TEST_PASSWORD, succeeds=False)
     page.get_by_role("heading", name="Anmeldung vorübergehend gesperrt").wait_for()
     assert_accessible(page)

@@ -37,7 +37,7 @@ def visit(page, path, title):
 
 def log_out(page):
     page.get_by_role("button", name="Abmelden").click()
-    page.wait_for_load_state()
+    page.wait_for_url("**/konto/anmelden/")
 
 
 def luenen_paper_cell(page):
@@ -90,6 +90,10 @@ def test_criterion_agreed_through_two_departments(page, actors):
     assert page.get_by_label("Recyclingpapier mit Blauem Engel").is_checked()
     page.get_by_label("Aktion").select_option("start")
     page.get_by_role("button", name="Ausführen").click()
+    # starting asks first
+    page.get_by_role("heading", name="Übernahme beginnen – Lünen").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="Ja, Übernahme beginnen").click()
     page.get_by_role("link", name="Recyclingpapier mit Blauem Engel").click()
     page.wait_for_url("**/uebernahmen/*/")
     assert_accessible(page)
@@ -101,7 +105,7 @@ def test_criterion_agreed_through_two_departments(page, actors):
     visit(page, base + "kommunen/luenen/ausschreibungen/", "Ausschreibungen – Lünen")
     visit(page, base + "kommunen/luenen/ausschreibungen/neu/", "Ausschreibung erfassen")
     visit(page, base + "kommunen/luenen/fahrplan/", "Fahrplan – Lünen")
-    expect(page.get_by_text("überfällig").first).to_be_visible()
+    expect(page.get_by_role("table").get_by_text("überfällig").first).to_be_visible()
     visit(page, base + "kommunen/luenen/fahrplan/neu/", "Meilenstein anlegen")
     log_out(page)
 

@@ -755,7 +755,9 @@ class TestAssessments:
             response = client.post(u("assessment_create", p.pk), {"board": bad}, follow=True)
             assert "Bitte ein aktives Raster auswählen." in text_of(response), bad
         assert not Assessment.objects.filter(project=p).exists()
-        response = client.post(u("assessment_create", p.pk), {"board": data.board.pk})
+        response = client.post(
+            u("assessment_create", p.pk), {"board": data.board.pk, "confirmed": "1"}
+        )
         a = Assessment.objects.get(project=p)
         assert response["Location"] == u("assessment_score", a.pk)
         p.refresh_from_db()
@@ -844,7 +846,7 @@ class TestGuidelines:
         new_k2 = criteria(draft)["K2"]
         client = actors.client(actors.expert)
         form = text_of(client.get(u("guideline_edit", g.pk)))
-        assert f'value="{old_k2.pk}"' in form and "Testraster v1" in form
+        assert f'value="{old_k2.pk}"' in form and "Testraster (v1)" in form
         response = client.post(
             u("guideline_edit", g.pk),
             {

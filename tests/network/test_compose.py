@@ -62,7 +62,15 @@ def interpolate(value: str, env=OPERATOR_ENV) -> str:
 def variables_read_by_settings() -> set[str]:
     """Every environment variable knn_portal/settings.py reads, found in its syntax tree."""
     tree = ast.parse((ROOT / "knn_portal" / "settings.py").read_text())
-    readers = {"env_bool", "env_int", "env_list"}
+    readers = {
+        "env_bool",
+        "env_int",
+        "env_list",
+        "env_lines",
+        "env_email",
+        "env_date",
+        "env_choice",
+    }
     names = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not node.args:

@@ -35,6 +35,10 @@ PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": SECRET,
     "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+    # The Impressum's operator (network.W001 without them; tests/network/test_legal_pages.py).
+    "KNN_OPERATOR_NAME": "Green Navigation GmbH",
+    "KNN_OPERATOR_ADDRESS": "Beispielweg 1|59423 Unna",
+    "KNN_OPERATOR_EMAIL": "kontakt@example.org",
 }
 
 

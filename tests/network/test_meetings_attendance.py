@@ -60,35 +60,36 @@ class TestInvite:
         assert meeting.attendances.count() == 5
 
     def test_invited_people_get_a_german_mail_with_the_meeting_attached(
-        self, actors, meeting, mailoutbox, django_capture_on_commit_callbacks
+        self, actors, meeting, mailoutbox, django_capture_on_commit_callbacks, deliver_mail
     ):
         from icalendar import Calendar
 
         meeting.participants.set([actors.luenen])
         with django_capture_on_commit_callbacks(execute=True):
             meeting_invite(meeting=meeting)
+        deliver_mail()
         recipients = sorted(address for mail in mailoutbox for address in mail.to)
         assert recipients == sorted(
             u.email for u in (actors.moderator, actors.expert, actors.coordinator, actors.staff)
         )
         mail = mailoutbox[0]
-        assert mail.subject.startswith(f"Einladung: {meeting.title} am ")
+        assert mail.subject.startswith(f"[{meeting.network.name}] Einladung: {meeting.title} am ")
         assert f"/termine/{meeting.pk}/" in mail.body
         when = timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y, %H:%M")
-        assert (
-            f"Sie sind eingeladen: {meeting.title} (Netzwerktreffen) am {when} Uhr, Rathaus."
-            in mail.body
-        )
-        assert "Den Termin für Ihren Kalender finden Sie im Anhang." in mail.body
+        assert f"Wann: {when}" in mail.body and "Wo: Rathaus" in mail.body
         assert "&" not in mail.body  # plain text, nothing HTML-escaped
+        assert mail.alternatives[0][1] == "text/html"
         name, content, mimetype = mail.attachments[0]
-        assert mimetype == "text/calendar"
-        event = Calendar.from_ical(content).walk("VEVENT")[0]
+        assert mimetype == "text/calendar; method=REQUEST; charset=utf-8"
+        calendar = Calendar.from_ical(content)
+        assert str(calendar["METHOD"]) == "REQUEST"
+        event = calendar.walk("VEVENT")[0]
         assert str(event["UID"]) == str(meeting.uid)
         # A second run mails only the newcomers.
         mailoutbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
             meeting_invite(meeting=meeting)
+        deliver_mail()
         assert mailoutbox == []
 
     def test_network_meeting_invites_every_active_member(self, actors, meeting):
@@ -126,11 +127,11 @@ class TestInvite:
 class TestRespond:
     def test_member_registers_and_excuses(self, actors, meeting):
         client = actors.client(actors.coordinator)
-        assert "Anmelden" in client.get(url("meeting_detail", meeting.pk)).content.decode()
+        assert "Zusagen" in client.get(url("meeting_detail", meeting.pk)).content.decode()
         response = client.post(
             url("attendance_respond", meeting.pk), {"status": "registered"}, follow=True
         )
-        assert "Sie sind angemeldet." in response.content.decode()
+        assert "Sie haben zugesagt." in response.content.decode()
         attendance = Attendance.objects.get(user=actors.coordinator)
         assert (attendance.status, attendance.membership) == ("registered", actors.luenen)
         client.post(url("attendance_respond", meeting.pk), {"status": "excused"})
@@ -170,11 +171,11 @@ class TestRespond:
         response = client.post(
             url("attendance_respond", meeting.pk), {"status": "attended"}, follow=True
         )
-        assert "Bitte wählen Sie „Anmelden“ oder „Entschuldigen“." in response.content.decode()
+        assert "Bitte wählen Sie „Zusagen“ oder „Entschuldigen“." in response.content.decode()
         response = client.post(
             url("attendance_respond", held.pk), {"status": "registered"}, follow=True
         )
-        assert "keine Anmeldungen mehr möglich" in response.content.decode()
+        assert "keine Zusagen oder Absagen mehr möglich" in response.content.decode()
         assert not Attendance.objects.exists()
 
 
@@ -282,7 +283,7 @@ class TestAttendanceAtTheSameTime:
         response = moderator.post(url("attendance_record", meeting.pk), data)
         text = response.content.decode()
         assert response.status_code == 200
-        assert "Inzwischen geändert auf „angemeldet“." in text
+        assert "Inzwischen geändert auf „zugesagt“." in text
         assert statuses(meeting)[actors.coordinator.email] == "registered"
         # The re-shown form carries the current status: saving again is a deliberate choice.
         assert f'name="loaded_{row.pk}" value="registered"' in text

@@ -36,7 +36,9 @@ def test_all_departments_agree(actors, round_):
     )
     assert status(adoption) == Adoption.Status.CONSULTATION
     first, second = sorted(asked, key=lambda a: a.department.name)
-    services.approval_decide(approval=first, agree=True, comment="", user=actors.coordinator)
+    # IT has no staff: the moderation decides (the coordinator asked, and nobody decides
+    # their own request).
+    services.approval_decide(approval=first, agree=True, comment="", user=actors.moderator)
     assert status(adoption) == Adoption.Status.CONSULTATION  # one still pending
     services.approval_decide(approval=second, agree=True, comment="passt", user=actors.staff)
     assert status(adoption) == Adoption.Status.AGREED
@@ -53,7 +55,7 @@ def test_objection_sends_back_and_rerequest_keeps_history(actors, round_):
     approval_vergabe = DepartmentApproval.objects.get(department=vergabe)
     services.approval_decide(approval=approval_vergabe, agree=True, comment="", user=actors.staff)
     services.approval_decide(
-        approval=approval_it, agree=False, comment="Markt zu klein", user=actors.coordinator
+        approval=approval_it, agree=False, comment="Markt zu klein", user=actors.moderator
     )
     assert status(adoption) == Adoption.Status.OPEN
     assert status(approval_it) == DepartmentApproval.Status.OBJECTION
@@ -66,7 +68,7 @@ def test_objection_sends_back_and_rerequest_keeps_history(actors, round_):
     assert status(approval_vergabe) == DepartmentApproval.Status.AGREED
     assert status(approval_it) == DepartmentApproval.Status.PENDING
     assert status(adoption) == Adoption.Status.CONSULTATION
-    services.approval_decide(approval=approval_it, agree=True, comment="", user=actors.coordinator)
+    services.approval_decide(approval=approval_it, agree=True, comment="", user=actors.moderator)
     assert status(adoption) == Adoption.Status.AGREED
     # The whole exchange is in the history: pending → objection → pending → agreed.
     states = list(

@@ -272,7 +272,7 @@ class TestCatalogue:
         client = actors.client(actors.moderator)
         address = url("criterion_status", data.criterion.pk)
         page = client.post(address, {"status": "retired"}, follow=True).content.decode()
-        assert "Status geändert: zurückgezogen" in page
+        assert "Das Kriterium ist zurückgezogen." in page
         data.criterion.refresh_from_db()
         assert data.criterion.status == "retired"
         page = client.post(address, {"status": "quatsch"}, follow=True).content.decode()
@@ -344,7 +344,7 @@ class TestCatalogue:
 
 class TestAdoption:
     def test_coordinator_requests_and_mail_goes_to_department_staff(
-        self, actors, data, django_capture_on_commit_callbacks
+        self, actors, data, django_capture_on_commit_callbacks, deliver_mail
     ):
         from tests.factories import DepartmentFactory
 
@@ -357,9 +357,13 @@ class TestAdoption:
             )
         assert response.status_code == 302
         assert DepartmentApproval.objects.filter(adoption=data.adoption).count() == 2
+        deliver_mail()
         recipients = sorted(tuple(m.to) for m in mail.outbox)
-        # Vergabestelle has staff; IT has none, so the coordinators are asked.
-        assert recipients == [(actors.coordinator.email,), (actors.staff.email,)]
+        # Vergabestelle has staff; IT has none, so the moderation decides for it (the
+        # coordinator asked and may not decide their own request), and is told so.
+        assert recipients == [(actors.moderator.email,), (actors.staff.email,)]
+        page = client.get(response["Location"]).content.decode()
+        assert "Im Fachbereich IT ist außer Ihnen niemand im Portal eingetragen" in page
         assert "Energieeffiziente Monitore" in mail.outbox[0].subject
 
     def test_request_with_foreign_department_is_refused(self, actors, data):
@@ -380,7 +384,7 @@ class TestAdoption:
         client = actors.client(actors.coordinator)
         response = client.post(
             url("adoption_matrix", "luenen"),
-            {"criteria": [data.criterion.pk, second.pk], "action": "start"},
+            {"criteria": [data.criterion.pk, second.pk], "action": "start", "confirmed": "1"},
         )
         assert response.status_code == 302
         assert Adoption.objects.filter(membership=actors.luenen).count() == 2
@@ -426,12 +430,12 @@ class TestAdoption:
             adoption=data.herten_adoption, department=actors.herten_department
         )
         staff_page = actors.client(actors.staff).get(url("approval_inbox")).content.decode()
-        assert staff_page.count("Energieeffiziente Monitore") == 1
+        assert staff_page.count("Antwort senden") == 1
         assert "Lünen" in staff_page and "Herten ·" not in staff_page
         other_page = actors.client(actors.other).get(url("approval_inbox")).content.decode()
         assert "Herten ·" in other_page and "Lünen ·" not in other_page
         moderator_page = actors.client(actors.moderator).get(url("approval_inbox")).content.decode()
-        assert moderator_page.count("Energieeffiziente Monitore") == 2
+        assert moderator_page.count("Antwort senden") == 2
 
     def test_staff_agrees_and_adoption_is_agreed(self, actors, data):
         client = actors.client(actors.staff)
