@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from network.models.notifications import Kind, OutboxMail
 
@@ -98,9 +99,17 @@ def digest(user, groups, *, period) -> OutboxMail:
     with translation.override(user.language):
         count = sum(len(items) for _network, members in groups for _m, items in members)
         subject = (
-            _("Ihre tägliche Zusammenfassung: %(n)s Neuigkeiten")
+            ngettext(
+                "Ihre tägliche Zusammenfassung: %(n)s Neuigkeit",
+                "Ihre tägliche Zusammenfassung: %(n)s Neuigkeiten",
+                count,
+            )
             if period == "daily"
-            else _("Ihre wöchentliche Zusammenfassung: %(n)s Neuigkeiten")
+            else ngettext(
+                "Ihre wöchentliche Zusammenfassung: %(n)s Neuigkeit",
+                "Ihre wöchentliche Zusammenfassung: %(n)s Neuigkeiten",
+                count,
+            )
         ) % {"n": count}
         kinds = sorted({n.kind for _net, members in groups for _m, items in members for n in items})
         for _network, members in groups:

@@ -79,9 +79,11 @@ class TestInvite:
         assert f"Wann: {when}" in mail.body and "Wo: Rathaus" in mail.body
         assert "&" not in mail.body  # plain text, nothing HTML-escaped
         assert mail.alternatives[0][1] == "text/html"
-        name, content, mimetype = mail.attachments[0]
-        assert mimetype == "text/calendar; method=REQUEST; charset=utf-8"
-        calendar = Calendar.from_ical(content)
+        [part] = mail.attachments
+        assert part.get_content_type() == "text/calendar"
+        assert part.get_param("method") == "REQUEST" and part.get_content_charset() == "utf-8"
+        assert part.get_filename() == "termin.ics"
+        calendar = Calendar.from_ical(part.get_payload(decode=True))
         assert str(calendar["METHOD"]) == "REQUEST"
         event = calendar.walk("VEVENT")[0]
         assert str(event["UID"]) == str(meeting.uid)

@@ -241,10 +241,12 @@ class TestMeetings:
         return meeting_services.meeting_save(form=form, actor=actors.moderator)
 
     def calendars(self, outbox):
+        # The calendar is attached as a MIME part of its own (one charset parameter).
         return [
-            Calendar.from_ical(content)
+            Calendar.from_ical(part.get_payload(decode=True))
             for message in outbox
-            for _name, content, _mime in message.attachments
+            for part in message.attachments
+            if part.get_content_type() == "text/calendar"
         ]
 
     def test_a_changed_time_sends_a_request_with_a_higher_sequence(

@@ -81,6 +81,10 @@ def test_smtp_down_then_up_every_mail_arrives_exactly_once(actors, smtp):
     message = smtp.messages[0]
     parts = {part.get_content_type(): part for part in message.walk()}
     assert {"text/plain", "text/html", "text/calendar"} <= parts.keys()
+    calendar_part = parts["text/calendar"]
+    assert [k for k, _v in calendar_part.get_params()].count("charset") == 1
+    assert calendar_part.get_param("method") in {"REQUEST", "CANCEL"}
+    assert calendar_part.get_filename() == "termin.ics"
     calendar = Calendar.from_ical(parts["text/calendar"].get_payload(decode=True))
     assert str(calendar["METHOD"]) == "REQUEST"
     assert str(calendar.walk("VEVENT")[0]["UID"]) == str(meeting.uid)
@@ -161,6 +165,13 @@ class TestDigests:
         assert "Aufgabe C" in body
         assert "List-Unsubscribe" not in message.extra_headers  # several kinds: settings link
         assert digest.digests_send(period=Channel.DAILY) == 0  # each item once
+
+    def test_a_digest_of_one_says_one_news_item(self, actors, deliver_mail, mailoutbox):
+        notify(Kind.REPORT, network=actors.network, recipients=[actors.coordinator], title="A")
+        assert digest.digests_send(period=Channel.DAILY) == 1
+        deliver_mail()
+        [message] = mailoutbox
+        assert message.subject.endswith("Zusammenfassung: 1 Neuigkeit")
 
     def test_weekly_choices_wait_for_the_weekly_digest(self, actors):
         MailPreference.objects.create(
