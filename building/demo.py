@@ -1,14 +1,16 @@
-"""Demo data of the building area for the KNN network (called by `seed_demo`). Idempotent:
-everything is looked up by its natural key (network + name) before it is created."""
+"""Demo data of the building area for the KNN network (called by `seed_demo`): distinct
+projects per member in its own town, dated from `seeded.today`. Idempotent: everything is
+looked up by its natural key (network + name) before it is created."""
 
 import random
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
 from . import services
 from .models import (
+    Assessment,
     BuildingProject,
     BuildingSettings,
     EnergyUse,
@@ -19,95 +21,104 @@ from .models import (
 from .presets import BNB, KNN
 
 P = BuildingProject
-# (name, use, kind, phase, gfa, roof, roof renewal, solar, new area, application, start,
-#  heating, renewable %, kWp, budget)
-PROJECTS = [
-    (
-        "Sanierung Grundschule am Park",
-        P.Use.SCHOOL,
-        P.Kind.RENOVATION,
-        5,
-        3200,
-        1400,
-        True,
-        500,
-        None,
-        date(2024, 3, 1),
-        date(2025, 4, 1),
-        P.Heating.HEAT_PUMP,
-        80,
-        90,
-        6_800_000,
+# Archetypes: use, kind, phase, gross floor area, roof, roof renewal, solar area, new
+# development area, heating, renewable %, kWp, budget, and the days from `today` to the
+# building application and the construction start (None: not yet applied).
+ARCHETYPES = {
+    "school": (
+        P.Use.SCHOOL, P.Kind.RENOVATION, 5, 3200, 1400, True, 500, None,
+        P.Heating.HEAT_PUMP, 80, 90, 6_800_000, -300, 90,
     ),
-    (
-        "Neubau Kita Regenbogen",
-        P.Use.DAYCARE,
-        P.Kind.NEW_BUILD,
-        8,
-        950,
-        700,
-        False,
-        260,
-        True,
-        date(2024, 2, 15),
-        date(2024, 9, 1),
-        P.Heating.HEAT_PUMP,
-        100,
-        45,
-        3_900_000,
+    "daycare": (
+        P.Use.DAYCARE, P.Kind.NEW_BUILD, 8, 950, 700, False, 260, True,
+        P.Heating.HEAT_PUMP, 100, 45, 3_900_000, -820, -600,
     ),
-    (
-        "Neubau Feuerwache Nord",
-        P.Use.FIRE_STATION,
-        P.Kind.NEW_BUILD,
-        3,
-        2100,
-        1600,
-        False,
-        300,
-        False,
-        date(2026, 10, 1),
-        date(2028, 9, 1),
-        P.Heating.GAS,
-        20,
-        60,
-        9_500_000,
+    # New fire stations with a gas boiler and too little PV: the demo's legal problems.
+    "fire_station": (
+        P.Use.FIRE_STATION, P.Kind.NEW_BUILD, 3, 2100, 1600, False, 300, False,
+        P.Heating.GAS, 20, 60, 9_500_000, -60, 640,
     ),
-    (
-        "Energetische Sanierung Rathaus",
-        P.Use.ADMINISTRATION,
-        P.Kind.RENOVATION,
-        2,
-        5400,
-        1800,
-        True,
-        None,
-        None,
-        None,
-        date(2026, 5, 1),
-        P.Heating.DISTRICT_HEAT,
-        None,
-        None,
-        4_200_000,
+    "town_hall": (
+        P.Use.ADMINISTRATION, P.Kind.RENOVATION, 2, 5400, 1800, True, None, None,
+        P.Heating.DISTRICT_HEAT, None, None, 4_200_000, None, 400,
     ),
-    (
-        "Neubau Dreifachsporthalle",
-        P.Use.SPORTS_HALL,
-        P.Kind.NEW_BUILD,
-        6,
-        2600,
-        2300,
-        False,
-        800,
-        False,
-        date(2024, 6, 1),
-        date(2025, 3, 1),
-        P.Heating.HEAT_PUMP,
-        75,
-        120,
-        8_100_000,
+    "sports_hall": (
+        P.Use.SPORTS_HALL, P.Kind.NEW_BUILD, 6, 2600, 2300, False, 800, False,
+        P.Heating.HEAT_PUMP, 75, 120, 8_100_000, -200, 60,
     ),
-]
+}  # fmt: skip
+# Per member (slug): name, address in that town, archetype. The first 3–5 are seeded.
+PROJECTS = {
+    "luenen": [
+        ("Sanierung Grundschule Altlünen", "Kirchstraße 12, 44534 Lünen", "school"),
+        ("Neubau Kita Gahmen", "Gahmener Straße 180, 44532 Lünen", "daycare"),
+        ("Neubau Feuer- und Rettungswache Süd", "Kurler Straße 62, 44536 Lünen", "fire_station"),
+        ("Energetische Sanierung Rathaus Lünen", "Willy-Brandt-Platz 1, 44532 Lünen", "town_hall"),
+        ("Neubau Sporthalle Brambauer", "Yorckstraße 25, 44536 Lünen", "sports_hall"),
+    ],
+    "werne": [
+        ("Neubau Kita Stockum", "Stockumer Straße 40, 59368 Werne", "daycare"),
+        ("Neubau Feuerwehrgerätehaus Horst", "Horster Straße 7, 59368 Werne", "fire_station"),
+        (
+            "Energetische Sanierung Rathaus Werne",
+            "Konrad-Adenauer-Platz 1, 59368 Werne",
+            "town_hall",
+        ),
+        ("Neubau Dreifachsporthalle am Solebad", "Am Hagen 4, 59368 Werne", "sports_hall"),
+        ("Sanierung Grundschule Wiehagen", "Wiehagen 33, 59368 Werne", "school"),
+    ],
+    "herten": [
+        ("Neubau Feuerwache Herten-Mitte", "Ewaldstraße 80, 45699 Herten", "fire_station"),
+        (
+            "Energetische Sanierung Rathaus Herten",
+            "Kurt-Schumacher-Straße 2, 45699 Herten",
+            "town_hall",
+        ),
+        ("Neubau Dreifachsporthalle Westerholt", "Bahnhofstraße 112, 45701 Herten", "sports_hall"),
+        ("Sanierung Grundschule Scherlebeck", "Scherlebecker Straße 210, 45701 Herten", "school"),
+        ("Neubau Kita Paschenberg", "Paschenbergstraße 15, 45699 Herten", "daycare"),
+    ],
+    "recklinghausen": [
+        (
+            "Energetische Sanierung Verwaltungsgebäude Westring",
+            "Westring 51, 45659 Recklinghausen",
+            "town_hall",
+        ),
+        ("Neubau Sporthalle Hillerheide", "Hillerheide 3, 45659 Recklinghausen", "sports_hall"),
+        ("Sanierung Grundschule Hochlarmark", "Karlstraße 14, 45661 Recklinghausen", "school"),
+        ("Neubau Kita Suderwich", "Suderwichstraße 120, 45665 Recklinghausen", "daycare"),
+        ("Neubau Feuerwache Ost", "Dortmunder Straße 160, 45665 Recklinghausen", "fire_station"),
+    ],
+    "welver": [
+        ("Neubau Dreifachsporthalle Welver", "Schulstraße 10, 59514 Welver", "sports_hall"),
+        ("Sanierung Grundschule Borgeln", "Kirchplatz 3, 59514 Welver", "school"),
+        ("Neubau Kita Scheidingen", "Scheidinger Straße 21, 59514 Welver", "daycare"),
+        ("Neubau Feuerwehrgerätehaus Flerke", "Flerker Weg 2, 59514 Welver", "fire_station"),
+        ("Energetische Sanierung Rathaus Welver", "Am Markt 4, 59514 Welver", "town_hall"),
+    ],
+    "kreis-recklinghausen": [
+        ("Sanierung Berufskolleg Ostvest", "Hachhausener Straße 72, 45711 Datteln", "school"),
+        (
+            "Neubau Kita am Berufskolleg Castrop-Rauxel",
+            "Lessingstraße 40, 44575 Castrop-Rauxel",
+            "daycare",
+        ),
+        ("Neubau Rettungswache Marl", "Hervester Straße 120, 45768 Marl", "fire_station"),
+        (
+            "Energetische Sanierung Kreishaus",
+            "Kurt-Schumacher-Allee 1, 45657 Recklinghausen",
+            "town_hall",
+        ),
+        (
+            "Neubau Sporthalle Förderschule Dorsten",
+            "Marler Straße 95, 46282 Dorsten",
+            "sports_hall",
+        ),
+    ],
+}
+# Nothing here is applied for before the GEG and the NRW solar duty apply (2024).
+EARLIEST_APPLICATION = date(2024, 2, 1)
+EARLIEST_RECORD = date(2023, 3, 1)  # the first projects were entered in spring 2023
 
 GUIDELINES = [
     (
@@ -187,62 +198,80 @@ def _board(network, preset, activate):
     return board
 
 
+def _scaled(value, factor):
+    return None if value is None else round(value * factor)
+
+
+def project_facts(slug: str, member: int, offset: int, today: date) -> dict:
+    """The fields of the member's `offset`-th project: its archetype, scaled by a factor
+    of its own (no two projects of the demo share their figures), dated from `today`."""
+    name, address, archetype = PROJECTS[slug][offset]
+    (use, kind, phase, gfa, roof, renewal, solar, new_area, heating, share, kwp, budget,
+     applied_in, start_in) = ARCHETYPES[archetype]  # fmt: skip
+    factor = 0.72 + 0.11 * member + 0.023 * offset
+    applied = None
+    if applied_in is not None:
+        applied = max(today + timedelta(days=applied_in - 17 * member), EARLIEST_APPLICATION)
+    start = today + timedelta(days=start_in + 11 * member)
+    if applied is not None:
+        start = max(start, applied + timedelta(days=60))
+    return dict(
+        name=name,
+        address=address,
+        use=use,
+        kind=kind,
+        phase=phase,
+        gross_floor_area_m2=_scaled(gfa, factor),
+        roof_area_m2=_scaled(roof, factor),
+        roof_renewal=renewal,
+        solar_area_m2=_scaled(solar, factor),
+        in_new_development_area=new_area,
+        application_date=applied,
+        construction_start=start,
+        heating=heating,
+        heating_replaced=kind == P.Kind.RENOVATION,
+        renewable_heat_share_pct=None if share is None else min(100, share + member % 3 * 5),
+        pv_peak_kw=_scaled(kwp, factor),
+        budget_eur=_scaled(budget, factor / 1000) * 1000,
+    )
+
+
+def _backdate(project, today):
+    """Projects were entered months before their building application, not on the day
+    the demo was seeded: the figures over time (network.timeseries) show them coming in."""
+    applied = project.application_date or today - timedelta(days=120)
+    entered = min(max(applied - timedelta(days=150), EARLIEST_RECORD), today)
+    moment = timezone.make_aware(datetime.combine(entered, time(9)))
+    BuildingProject.objects.filter(pk=project.pk).update(created_at=moment)
+    BuildingProject.history.filter(id=project.pk).update(history_date=moment)
+    return moment
+
+
 def seed(seeded):
     network = seeded.network
+    today = getattr(seeded, "today", None) or timezone.localdate()
     BuildingSettings.objects.get_or_create(network=network)
     board = _board(network, KNN, activate=True)
     _board(network, BNB, activate=False)
     criteria = [c for g in board.groups.prefetch_related("criteria") for c in g.criteria.all()]
     moderator = seeded.users.get("moderator")
 
-    for index, membership in enumerate(seeded.memberships.values()):
+    for index, (slug, membership) in enumerate(seeded.memberships.items()):
+        if slug not in PROJECTS:
+            continue
         count = 3 + index % 3  # 3–5 projects per member
         for offset in range(count):
-            row = PROJECTS[(index + offset) % len(PROJECTS)]
-            (
-                name,
-                use,
-                kind,
-                phase,
-                gfa,
-                roof,
-                renewal,
-                solar,
-                new_area,
-                applied,
-                start,
-                heating,
-                share,
-                kwp,
-                budget,
-            ) = row
+            facts = project_facts(slug, index, offset, today)
+            name = facts.pop("name")
             project, created = BuildingProject.objects.get_or_create(
-                membership=membership,
-                name=f"{name} {membership.municipality.name}",
-                defaults=dict(
-                    address=f"Musterstraße {offset + 1}, {membership.municipality.name}",
-                    use=use,
-                    kind=kind,
-                    phase=phase,
-                    gross_floor_area_m2=gfa,
-                    roof_area_m2=roof,
-                    roof_renewal=renewal,
-                    solar_area_m2=solar,
-                    in_new_development_area=new_area,
-                    application_date=applied,
-                    construction_start=start,
-                    heating=heating,
-                    heating_replaced=kind == P.Kind.RENOVATION,
-                    renewable_heat_share_pct=share,
-                    pv_peak_kw=kwp,
-                    budget_eur=budget,
-                ),
+                membership=membership, name=name, defaults=facts
             )
             if not created:
                 continue
             services.project_refresh(project=project)
-            rng = random.Random(f"{membership.pk}-{name}")  # noqa: S311 - demo data
+            rng = random.Random(f"{slug}-{name}")  # noqa: S311 - demo data
             _variants(project, rng)
+            entered = _backdate(project, today)
             if offset == count - 1:
                 continue  # one project per member is not assessed yet
             assessment = services.assessment_start(project=project, board=board)
@@ -257,9 +286,18 @@ def seed(seeded):
                 loaded_version=assessment.version,
                 user=moderator,
             )
+            assessed = min(
+                entered + timedelta(days=45 + 10 * offset),
+                timezone.make_aware(datetime.combine(today, time(12))),
+            )
             if offset % 2 == 0:
                 assessment.refresh_from_db()
                 services.assessment_finalise(assessment=assessment, user=moderator)
+                Assessment.objects.filter(pk=assessment.pk).update(
+                    created_at=entered, finalised_at=assessed
+                )
+            else:
+                Assessment.objects.filter(pk=assessment.pk).update(created_at=entered)
 
     criteria_by_code = {c.code: c for c in criteria}
     for title, summary, body, codes in GUIDELINES:

@@ -1,7 +1,13 @@
-"""The demo network KNN, as a newcomer sees it after `make run`.
+"""The demo network KNN, as a newcomer sees it after `make run` – on whatever day that is.
+
+The story is told relative to `today` (`seed_network(today=…)`, default the local date):
+the network started in September 2022 and has met five to seven times a year since; what
+lies before `today` has been held (attendance, minutes, decisions), what lies after it is
+planned. The topic apps' seeders read `seeded.today` and do the same.
 
 Every function here is idempotent: it looks things up by their natural keys
-(slug, e-mail, name) and only creates what is missing.
+(slug, e-mail, title) and only creates what is missing; a second run on the same day
+changes nothing.
 """
 
 import csv
@@ -11,6 +17,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from .models import (
     ActionItem,
@@ -27,11 +36,14 @@ from .models import (
 )
 
 DEMO_PASSWORD = "demo"
+# The networks seed_demo builds (seed_network: KNN; _seed_second_network: Hellweg).
+DEMO_NETWORK_SLUGS = ("knn", "hellweg")
 BERLIN = ZoneInfo("Europe/Berlin")
 # The app's own copy of shared/data/knn-members.csv (tests/procurement/test_shipped_data.py
 # holds it to the original where shared/ is beside the repository).
 MEMBERS_CSV = Path(settings.BASE_DIR) / "network" / "data" / "knn-members.csv"
 KREIS_POPULATION = {"05978": 390000, "05974": 300000, "05562": 614000}
+STARTED_ON = date(2022, 9, 1)
 
 DEPARTMENTS = [
     "Zentrale Vergabestelle",
@@ -40,6 +52,38 @@ DEPARTMENTS = [
     "Umwelt und Klimaschutz",
     "Finanzen",
 ]
+# The e-mail prefix of each department's demo person (`vergabe.luenen@example.org`).
+DEPARTMENT_PREFIX = dict(
+    zip(DEPARTMENTS, ["vergabe", "gebaeude", "it", "umwelt", "finanzen"], strict=True)
+)
+
+# Made-up people; the accounts keep their role e-mail addresses (README, Demo-Zugänge).
+PEOPLE = {
+    "moderator": ("Miriam", "Albers"),
+    "expert": ("Erik", "Brandt"),
+    "expertin": ("Eva", "Lindner"),
+    "outsider": ("Olaf", "Grewe"),
+}
+COORDINATORS = {
+    "luenen": ("Jana", "Wiesmann"),
+    "werne": ("Thomas", "Berger"),
+    "herten": ("Aylin", "Demir"),
+    "recklinghausen": ("Markus", "Schulte"),
+    "welver": ("Sabine", "Hoffmann"),
+    "kreis-recklinghausen": ("Daniel", "Krüger"),
+}
+FIRST_NAMES = [
+    "Stefan", "Katrin", "Ole", "Petra", "Jörg", "Nadine", "Lukas", "Anna", "Mehmet", "Julia",
+    "Frank", "Sandra", "Tobias", "Melanie", "Jan", "Christina", "Michael", "Lea", "Ralf",
+    "Birgit", "Kai", "Svenja", "Dirk", "Hannah", "Uwe", "Laura", "Sven", "Monika", "Timo",
+    "Ines",
+]  # fmt: skip
+LAST_NAMES = [
+    "Brinkmann", "Vogt", "Hansen", "Wolters", "Menke", "Peters", "Kaiser", "Nowak", "Yılmaz",
+    "Hartmann", "Schröder", "Lange", "Becker", "Große", "Kemper", "Winkler", "Pohl", "Arslan",
+    "Fischer", "Böhm", "Richter", "Sommer", "Heine", "Kowalski", "Neumann", "Otto", "Lorenz",
+    "Bauer", "Engel", "Frank",
+]  # fmt: skip
 
 SECOND_NETWORK_MEMBERS = [
     ("Hamm", "hamm", "stadt", "05915000", None, None, 180000),
@@ -52,7 +96,11 @@ SECOND_NETWORK_MEMBERS = [
 class Seeded:
     network: Network
     memberships: dict[str, Membership] = field(default_factory=dict)
+    # "moderator", "expert", the coordinators by municipality slug
     users: dict[str, User] = field(default_factory=dict)
+    # the person of each department: (membership pk, department pk) → user
+    staff: dict[tuple[int, int], User] = field(default_factory=dict)
+    today: date = field(default_factory=timezone.localdate)
 
 
 def members_from_csv(path: Path = MEMBERS_CSV):
@@ -73,14 +121,26 @@ def members_from_csv(path: Path = MEMBERS_CSV):
         ]
 
 
-def _user(email, first_name, last_name):
-    user, created = User.objects.get_or_create(
-        email=email, defaults={"first_name": first_name, "last_name": last_name}
-    )
-    if created:
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-    return user
+class _Accounts:
+    """Demo accounts with one password hash for all (hashing is the slow part of seeding:
+    about half a second per account with Django's default hasher)."""
+
+    def __init__(self):
+        self._hash = None
+
+    def user(self, email, first_name, last_name):
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            if self._hash is None:
+                self._hash = make_password(DEMO_PASSWORD)
+            return User.objects.create(
+                email=email, first_name=first_name, last_name=last_name, password=self._hash
+            )
+        if (user.first_name, user.last_name) != (first_name, last_name):
+            # Older demos named the accounts after their roles ("Koordination Lünen").
+            user.first_name, user.last_name = first_name, last_name
+            user.save(update_fields=["first_name", "last_name"])
+        return user
 
 
 def _municipality(name, slug, kind, ags, kreis_name, kreis_ags, population):
@@ -123,16 +183,24 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=BERLIN)
 
 
-MEETINGS = [
-    # (kind, title, day, start hour, hours, location, status, workshop members)
+# ---------------------------------------------------------------------------------------
+# Meetings
+
+MONTHS = [
+    "Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
+    "Oktober", "November", "Dezember",
+]  # fmt: skip
+
+# The first months, as in the seed of the network (kind, title, day, hour, hours, location,
+# workshop members).
+FIRST_MEETINGS = [
     (
         "network_meeting",
         "Auftakt: Nachhaltige Beschaffung",
         date(2022, 9, 14),
         10,
         4,
-        "Rathaus Lünen",
-        "held",
+        "Rathaus Lünen, Willy-Brandt-Platz 1",
         None,
     ),
     (
@@ -141,8 +209,7 @@ MEETINGS = [
         date(2022, 11, 9),
         10,
         4,
-        "Rathaus Herten",
-        "held",
+        "Rathaus Herten, Kurt-Schumacher-Straße 2",
         None,
     ),
     (
@@ -151,8 +218,7 @@ MEETINGS = [
         date(2022, 12, 6),
         9,
         3,
-        "Rathaus Recklinghausen",
-        "held",
+        "Rathaus Recklinghausen, Rathausplatz 3",
         ["recklinghausen"],
     ),
     (
@@ -161,53 +227,67 @@ MEETINGS = [
         date(2022, 12, 13),
         9,
         3,
-        "Kreishaus Recklinghausen",
-        "held",
+        "Kreishaus Recklinghausen, Kurt-Schumacher-Allee 1",
         ["kreis-recklinghausen"],
-    ),
-    (
-        "network_meeting",
-        "Sanierung im Bestand: Praxisbeispiele",
-        date(2026, 12, 9),
-        10,
-        4,
-        "Rathaus Werne",
-        "planned",
-        None,
-    ),
-    (
-        "site_visit",
-        "Exkursion: Kita-Neubau in Holzbauweise",
-        date(2027, 2, 10),
-        10,
-        5,
-        "Kita Sonnenblume, Welver",
-        "planned",
-        None,
-    ),
-    (
-        "network_meeting",
-        "Bewertungsraster für Bauvorhaben",
-        date(2027, 4, 14),
-        10,
-        4,
-        "Kreishaus Recklinghausen",
-        "planned",
-        None,
-    ),
-    ("online", "Wärmeplanung und GEG § 71", date(2027, 6, 16), 14, 2, "", "planned", None),
-    (
-        "network_meeting",
-        "Leitlinie Nachhaltiges Bauen und Erfolgsbilanz",
-        date(2027, 9, 15),
-        10,
-        4,
-        "Rathaus Lünen",
-        "planned",
-        None,
     ),
 ]
 
+# From 2023 on, seven slots a year (month, day; moved to the Wednesday on or after it).
+# They lie 52–53 days apart, so from any day the next meeting is at most 59 days away and
+# the last one at most 59 days back. Some past years leave a slot out (see `_skipped`).
+SLOTS = [
+    (1, 14, "online"),
+    (3, 7, "network_meeting"),
+    (4, 28, "workshop"),
+    (6, 19, "network_meeting"),
+    (8, 10, "site_visit"),
+    (10, 1, "network_meeting"),
+    (11, 22, "network_meeting"),
+]
+TOWN_HALLS = [
+    "Rathaus Werne, Konrad-Adenauer-Platz 1",
+    "Kreishaus Recklinghausen, Kurt-Schumacher-Allee 1",
+    "Rathaus Welver, Am Markt 4",
+    "Rathaus Lünen, Willy-Brandt-Platz 1",
+    "Rathaus Herten, Kurt-Schumacher-Straße 2",
+    "Rathaus Recklinghausen, Rathausplatz 3",
+]
+NETWORK_TOPICS = [
+    "Stand der Fahrpläne",
+    "Zustimmung der Fachbereiche",
+    "Erste Ausschreibungen mit Kriterien",
+    "Nachweise im Vergaberegister",
+    "Catering und Fuhrpark",
+    "Bewertungsraster für Bauvorhaben",
+    "Sanierung im Bestand: Praxisbeispiele",
+    "Lebenszykluskosten in der Wertung",
+    "Leitlinie Wärmeversorgung",
+    "Kreislaufwirtschaft im Hochbau",
+]
+ONLINE_TOPICS = [
+    "Neues aus dem Vergaberecht",
+    "Wärmeplanung und GEG § 71",
+    "EU-GPP-Kriterien sichten",
+    "Förderprogramme für kommunale Gebäude",
+]
+WORKSHOP_TOPICS = [
+    "Leistungsbeschreibungen mit Kriterien",
+    "Markterkundung und Bieterdialog",
+    "Bewertung eines Bauvorhabens",
+    "Dienstanweisung Beschaffung",
+]
+SITE_VISITS = [
+    ("Kita-Neubau in Holzbauweise", "Kita Sonnenblume, Welver"),
+    ("Schule im Passivhausstandard", "Gesamtschule Horstmar, Lünen"),
+    ("Wärmepumpe im Altbau", "Rathaus Herten"),
+    ("Recyclingbeton auf der Baustelle", "Feuerwache Süd, Recklinghausen"),
+]
+KIND_LABELS = {
+    "network_meeting": "Netzwerktreffen",
+    "online": "Online-Treffen",
+    "workshop": "Workshop",
+    "site_visit": "Exkursion",
+}
 AGENDA = [
     ("Begrüßung und Ziele", 15, "Moderation"),
     ("Stand in den Kommunen", 45, "Koordinationen"),
@@ -215,79 +295,182 @@ AGENDA = [
     ("Arbeit in Kleingruppen", 60, ""),
     ("Beschlüsse und nächste Schritte", 30, "Moderation"),
 ]
+HOURS = {"network_meeting": (10, 4), "online": (14, 2), "workshop": (9, 3), "site_visit": (10, 5)}
+HORIZON = timedelta(days=150)  # how far ahead meetings are planned
+
+
+@dataclass(frozen=True)
+class PlannedMeeting:
+    kind: str
+    title: str
+    day: date
+    hour: int
+    hours: int
+    location: str
+    subset: tuple[str, ...] | None
+    topic: str
+    cancelled: bool = False
+
+
+def _wednesday(day: date) -> date:
+    return day + timedelta(days=(2 - day.weekday()) % 7)
+
+
+def _skipped(year: int, slot: int) -> str | None:
+    """Five to seven meetings a year: every third year is full, in the others the summer
+    visit falls away (cancelled or never planned), in one of them also January's call."""
+    if year % 3 == 0 and slot == 4:
+        return "cancelled"
+    if year % 3 == 2 and slot in (0, 4):
+        return "skipped"
+    return None
+
+
+def meeting_plan(slugs: list[str], today: date) -> list[PlannedMeeting]:
+    """Every meeting of the KNN from September 2022 to HORIZON after `today`, in order."""
+    plan = [
+        PlannedMeeting(kind, title, day, hour, hours, location, tuple(subset or ()) or None, title)
+        for kind, title, day, hour, hours, location, subset in FIRST_MEETINGS
+    ]
+    counters = dict.fromkeys(KIND_LABELS, 0)
+    for year in range(2023, (today + HORIZON).year + 1):
+        for slot, (month, day, kind) in enumerate(SLOTS):
+            when = _wednesday(date(year, month, day))
+            if when > today + HORIZON:
+                return plan
+            skip = _skipped(year, slot)
+            # Only what lies well in the past may be missing, so that the weeks around
+            # `today` always have their meetings.
+            if skip == "skipped" and when < today - timedelta(days=140):
+                continue
+            number = counters[kind]
+            counters[kind] += 1
+            subset = None
+            location = TOWN_HALLS[number % len(TOWN_HALLS)]
+            if kind == "network_meeting":
+                topic = NETWORK_TOPICS[number % len(NETWORK_TOPICS)]
+                if slot == len(SLOTS) - 1:
+                    topic = f"Jahrestreffen und Erfolgsbilanz {year}"
+            elif kind == "online":
+                topic, location = ONLINE_TOPICS[number % len(ONLINE_TOPICS)], ""
+            elif kind == "workshop":
+                topic = WORKSHOP_TOPICS[number % len(WORKSHOP_TOPICS)]
+                subset = (slugs[number % len(slugs)], slugs[(number + 3) % len(slugs)])
+            else:
+                topic, location = SITE_VISITS[number % len(SITE_VISITS)]
+            hour, hours = HOURS[kind]
+            plan.append(
+                PlannedMeeting(
+                    kind,
+                    f"{KIND_LABELS[kind]} {MONTHS[month - 1]} {year}: {topic}",
+                    when,
+                    hour,
+                    hours,
+                    location,
+                    subset,
+                    topic,
+                    cancelled=skip == "cancelled" and when < today - timedelta(days=140),
+                )
+            )
+    return plan
 
 
 def _seed_meetings(seeded: Seeded):
-    network = seeded.network
-    members = list(seeded.memberships.values())
-    for kind, title, day, hour, hours, location, status, subset in MEETINGS:
-        meeting, created = Meeting.objects.get_or_create(
-            network=network,
-            title=title,
-            defaults={
-                "kind": kind,
-                "starts_at": _at(day, hour),
-                "ends_at": _at(day, hour + hours),
-                "location": location,
-                "online_url": "https://konferenz.example.org/knn" if kind == "online" else "",
-                "status": status,
-                "description": "Treffen des Kommunalen Netzwerks Nachhaltigkeit.",
-            },
-        )
-        if not created:
+    network, today = seeded.network, seeded.today
+    slugs = sorted(seeded.memberships)
+    existing = set(Meeting.objects.filter(network=network).values_list("title", flat=True))
+    agenda, attendances, actions = [], [], []
+    for number, planned in enumerate(meeting_plan(slugs, today)):
+        if planned.title in existing:
             continue
-        if subset:
-            meeting.participants.set([seeded.memberships[slug] for slug in subset])
+        held = planned.day < today and not planned.cancelled
+        status = "cancelled" if planned.cancelled else "held" if held else "planned"
+        meeting = Meeting.objects.create(
+            network=network,
+            title=planned.title,
+            kind=planned.kind,
+            starts_at=_at(planned.day, planned.hour),
+            ends_at=_at(planned.day, planned.hour + planned.hours),
+            location=planned.location,
+            online_url="https://konferenz.example.org/knn" if planned.kind == "online" else "",
+            status=status,
+            description="Treffen des Kommunalen Netzwerks Nachhaltigkeit.",
+        )
+        invited = [seeded.memberships[s] for s in (planned.subset or slugs)]
+        if planned.subset:
+            meeting.participants.set(invited)
         for position, (item, minutes, presenter) in enumerate(AGENDA, start=1):
-            if minutes * 60 > (meeting.ends_at - meeting.starts_at).total_seconds():
+            if minutes * 60 > planned.hours * 3600:
                 break
-            AgendaItem.objects.create(
-                meeting=meeting,
-                position=position,
-                title=item,
-                duration_minutes=minutes,
-                presenter=presenter,
+            if position == 3:
+                item = f"Fachimpuls: {planned.topic}"
+            agenda.append(
+                AgendaItem(
+                    meeting=meeting,
+                    position=position,
+                    title=item,
+                    duration_minutes=minutes,
+                    presenter=presenter,
+                )
             )
-        invited = members if not subset else [seeded.memberships[s] for s in subset]
-        for membership in invited:
-            user = seeded.users[membership.municipality.slug]
-            Attendance.objects.create(
-                meeting=meeting,
-                user=user,
-                membership=membership,
-                status="attended" if status == "held" else "invited",
+        days_ahead = (planned.day - today).days
+        for seat, membership in enumerate(invited):
+            if held:
+                # About one in six excused themselves.
+                answer = "excused" if (number + seat) % 6 == 5 else "attended"
+            elif status == "planned" and days_ahead <= 21:
+                answer = ("registered", "registered", "invited", "excused")[(number + seat) % 4]
+            else:
+                answer = "invited"
+            attendances.append(
+                Attendance(
+                    meeting=meeting,
+                    user=seeded.users[membership.municipality.slug],
+                    membership=membership,
+                    status=answer,
+                )
             )
-        if status == "held":
-            meeting.minutes = (
-                f"Protokoll: {title}\n\nDie Teilnehmenden haben die Ergebnisse der "
-                "Arbeitsgruppen besprochen und die nächsten Schritte vereinbart."
-            )
-            meeting.save(update_fields=["minutes"])
-            decision = Decision.objects.create(
-                meeting=meeting,
-                text="Die Mindestkriterien werden mit allen Fachbereichen abgestimmt.",
-            )
-            for membership in invited[:3]:
-                ActionItem.objects.create(
+        if not held:
+            continue
+        meeting.minutes = (
+            f"Protokoll: {planned.title}\n\nDie Teilnehmenden haben den Fachimpuls zu "
+            f"„{planned.topic}“ und die Ergebnisse der Arbeitsgruppen besprochen und die "
+            "nächsten Schritte vereinbart."
+        )
+        meeting.save(update_fields=["minutes"])
+        decision = Decision.objects.create(
+            meeting=meeting,
+            text=f"Die Mitglieder setzen die Ergebnisse zu „{planned.topic}“ in ihren "
+            "Fahrplänen um.",
+        )
+        due = planned.day + timedelta(days=42)
+        for membership in invited[:2]:
+            actions.append(
+                ActionItem(
                     network=network,
                     decision=decision,
                     membership=membership,
                     owner=seeded.users[membership.municipality.slug],
-                    title=(
-                        "Kriterien mit den Fachbereichen in "
-                        f"{membership.municipality.name} abstimmen"
-                    ),
-                    due_on=meeting.starts_at.date() + timedelta(days=60),
-                    status="done",
+                    title=f"{planned.topic}: Umsetzung in {membership.municipality.name}",
+                    due_on=due,
+                    status="done" if due < today else "open",
                 )
+            )
+    for model, rows in ((AgendaItem, agenda), (Attendance, attendances), (ActionItem, actions)):
+        if rows:
+            bulk_create_with_history(rows, model, batch_size=500)
 
 
-def seed_network() -> Seeded:
+# ---------------------------------------------------------------------------------------
+
+
+def seed_network(today: date | None = None) -> Seeded:
+    today = today or timezone.localdate()
     network, _ = Network.objects.get_or_create(
         slug="knn",
         defaults={
             "name": "Kommunales Netzwerk Nachhaltigkeit",
-            "started_on": date(2022, 9, 1),
+            "started_on": STARTED_ON,
             "moderating_organisation": "Green Navigation GmbH, Unna",
             "description": (
                 "Sechs Kommunen in Westfalen arbeiten gemeinsam an nachhaltiger Beschaffung "
@@ -295,38 +478,46 @@ def seed_network() -> Seeded:
             ),
         },
     )
-    seeded = Seeded(network=network)
-    moderator = _user("moderator@example.org", "Miriam", "Moderatorin")
-    expert = _user("expert@example.org", "Erik", "Experte")
-    expert2 = _user("expertin@example.org", "Eva", "Expertin")
+    seeded = Seeded(network=network, today=today)
+    accounts = _Accounts()
+    moderator = accounts.user("moderator@example.org", *PEOPLE["moderator"])
+    expert = accounts.user("expert@example.org", *PEOPLE["expert"])
+    expert2 = accounts.user("expertin@example.org", *PEOPLE["expertin"])
     _role(moderator, network, Role.Kind.MODERATOR)
     _role(expert, network, Role.Kind.EXPERT)
     _role(expert2, network, Role.Kind.EXPERT)
     seeded.users.update({"moderator": moderator, "expert": expert})
 
+    names = 0
     for row in members_from_csv():
         municipality = _municipality(*row)
         membership, _ = Membership.objects.get_or_create(
             network=network, municipality=municipality, defaults={"joined_on": network.started_on}
         )
         seeded.memberships[municipality.slug] = membership
-        for name in DEPARTMENTS:
-            Department.objects.get_or_create(municipality=municipality, name=name)
-        coordinator = _user(f"{municipality.slug}@example.org", "Koordination", municipality.name)
+        coordinator = accounts.user(
+            f"{municipality.slug}@example.org",
+            *COORDINATORS.get(municipality.slug, ("Kim", municipality.name)),
+        )
         _role(coordinator, network, Role.Kind.COORDINATOR, membership)
         seeded.users[municipality.slug] = coordinator
-        procurement = Department.objects.get(municipality=municipality, name=DEPARTMENTS[0])
-        staff = _user(
-            f"vergabe.{municipality.slug}@example.org", "Vergabestelle", municipality.name
-        )
-        _role(staff, network, Role.Kind.STAFF, membership, procurement)
+        for name in DEPARTMENTS:
+            department, _ = Department.objects.get_or_create(municipality=municipality, name=name)
+            person = accounts.user(
+                f"{DEPARTMENT_PREFIX[name]}.{municipality.slug}@example.org",
+                FIRST_NAMES[names % len(FIRST_NAMES)],
+                LAST_NAMES[(names * 7) % len(LAST_NAMES)],
+            )
+            names += 1
+            _role(person, network, Role.Kind.STAFF, membership, department)
+            seeded.staff[membership.pk, department.pk] = person
 
     _seed_meetings(seeded)
-    _seed_second_network()
+    _seed_second_network(accounts, today)
     return seeded
 
 
-def _seed_second_network():
+def _seed_second_network(accounts, today):
     network, _ = Network.objects.get_or_create(
         slug="hellweg",
         defaults={
@@ -344,15 +535,22 @@ def _seed_second_network():
         )
         Department.objects.get_or_create(municipality=municipality, name="Zentrale Vergabestelle")
         if index == 0:
-            outsider = _user("outsider@example.org", "Olaf", "Außenstehend")
+            outsider = accounts.user("outsider@example.org", *PEOPLE["outsider"])
             _role(outsider, network, Role.Kind.STAFF, membership)
-    Meeting.objects.get_or_create(
-        network=network,
-        title="Auftakt Klimanetzwerk Hellweg",
-        defaults={
-            "kind": "network_meeting",
-            "starts_at": _at(date(2027, 1, 20), 10),
-            "ends_at": _at(date(2027, 1, 20), 13),
-            "location": "Rathaus Hamm",
-        },
-    )
+    kickoff = date(2024, 3, 13)
+    following = _wednesday(today + timedelta(days=30))
+    for title, day, location in (
+        ("Auftakt Klimanetzwerk Hellweg", kickoff, "Rathaus Hamm"),
+        ("Kommunale Wärmeplanung im Hellweg", following, "Rathaus Unna"),
+    ):
+        Meeting.objects.get_or_create(
+            network=network,
+            title=title,
+            defaults={
+                "kind": "network_meeting",
+                "starts_at": _at(day, 10),
+                "ends_at": _at(day, 13),
+                "location": location,
+                "status": "held" if day < today else "planned",
+            },
+        )
