@@ -38,6 +38,8 @@ NETWORK = "scale-0"
 EMAIL = "moderation-0@scale.example.org"
 PASSWORD = "scale-benchmark-2026"
 DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/9"
+# --worker: the broker of the Celery worker that computes the overview after a change.
+DEFAULT_BROKER_URL = "redis://127.0.0.1:6379/10"
 COLD_DASHBOARD = "moderator dashboard, right after a change"
 
 
@@ -61,6 +63,53 @@ def bench_env(var_dir: Path) -> dict:
         "CACHE_URL": os.environ.get("CACHE_URL", DEFAULT_CACHE_URL),
         "DJANGO_LOG_LEVEL": "ERROR",
     }
+
+
+def with_worker(env) -> dict:
+    """The environment as production runs it (docker-compose.yml): a broker, and a worker
+    that computes the overview after a change (KNN_OVERVIEW_REFRESH)."""
+    return {
+        **env,
+        "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", DEFAULT_BROKER_URL),
+        "KNN_OVERVIEW_REFRESH": "true",
+    }
+
+
+def start_worker(env) -> subprocess.Popen:
+    """A Celery worker on the broker of `env` (emptied first), one process: the web
+    processes need the other core."""
+    import redis
+
+    redis.Redis.from_url(env["CELERY_BROKER_URL"]).flushdb()
+    worker = subprocess.Popen(
+        [
+            str(Path(PYTHON).with_name("celery")),
+            "-A",
+            "knn_portal",
+            "worker",
+            "-Q",
+            "default",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    time.sleep(3)  # the worker connects; tasks sent before wait in the queue anyway
+    return worker
+
+
+def stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def urls_to_measure(env) -> dict:
@@ -110,8 +159,14 @@ class Session:
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+            # The server closed an idle keep-alive connection: once more on a new one.
+            self.connection.close()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
         content = response.read()
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _sep, rest = header.partition("=")
@@ -324,12 +379,20 @@ def main():
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "results.json")
     parser.add_argument("--pages-only", action="store_true", help="leave out the reports (quicker)")
+    parser.add_argument(
+        "--worker",
+        action="store_true",
+        help="as in production: a broker and a Celery worker that computes the overview "
+        "after a change (BENCH_BROKER_URL, default redis://127.0.0.1:6379/10)",
+    )
     options = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("DATABASE_URL must point to the PostgreSQL database with the scale data")
     var_dir = ROOT / "var" / "bench"
     var_dir.mkdir(parents=True, exist_ok=True)
     env = bench_env(var_dir)
+    if options.worker:
+        env = with_worker(env)
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
         cwd=ROOT,
@@ -338,7 +401,12 @@ def main():
     )
     urls = urls_to_measure(env)
     empty_cache(env)
-    pages = measure_pages(env, urls, options.rounds, options.warmup, options.workers)
+    worker = start_worker(env) if options.worker else None
+    try:
+        pages = measure_pages(env, urls, options.rounds, options.warmup, options.workers)
+    finally:
+        if worker is not None:
+            stop(worker)
     member = urls["_member"]
     reports = (
         {}
@@ -366,6 +434,7 @@ def main():
         "sections_ms": sections,
         "rounds": options.rounds,
         "workers": options.workers,
+        "celery_worker": options.worker,
     }
     options.output.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     print("| page | p50 (ms) | p95 (ms) | p50 / floor | p95 / floor |")

@@ -7,5 +7,12 @@ class BuildingConfig(AppConfig):
     verbose_name = _("Nachhaltiges Bauen")
     nav_links = [("building:project_list", _("Bauen"))]
     progress_sections = ["building.progress.BuildingSection"]
+    start_sources = ["building.start.BuildingStart"]
+    history_models = [
+        "building.history.projects",
+        "building.history.assessments",
+        "building.history.boards",
+        "building.history.guidelines",
+    ]
     demo_seeders = ["building.demo.seed"]
     scale_generators = ["building.scale.generate"]

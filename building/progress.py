@@ -1,25 +1,52 @@
 """The building section of the dashboard and the progress reports."""
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.progress import Figure, OpenItem, Period
 
+from . import explain
 from .models import Assessment, BuildingProject
+
+
+def _legal_problems_on(membership_ids, day) -> dict[int, int]:
+    """Per membership: projects whose newest historical row up to the end of `day` says the
+    legal requirements were missed."""
+    cutoff = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    historical = BuildingProject.history.model.objects
+    then = (
+        historical.filter(id=OuterRef("pk"), history_date__lt=cutoff)
+        .order_by("-history_date", "-history_id")
+        .values("legal_status")[:1]
+    )
+    rows = (
+        BuildingProject.objects.filter(membership_id__in=membership_ids, created_at__lt=cutoff)
+        .annotate(legal_then=Subquery(then))
+        .filter(legal_then=BuildingProject.LegalStatus.PROBLEM)
+        .values("membership_id")
+        .annotate(n=Count("pk"))
+    )
+    return {row["membership_id"]: row["n"] for row in rows}
 
 
 class BuildingSection:
     key = "building"
     title = _("Nachhaltiges Bauen")
     template = "building/_progress.html"
+    explanations = explain.EXPLANATIONS
+
+    def figure_rows(self, membership, key, period: Period):
+        return explain.figure_rows(membership, key, period)
 
     def figures(self, memberships, period: Period) -> dict[int, list[Figure]]:
-        """One aggregate query for all memberships. A project counts when it was created
-        by the end of the period; "assessed" means its current assessment was finalised
-        by then."""
+        """One aggregate query for all memberships (two for the state at a period's end). A
+        project counts when it was created by the end of the period; "assessed" means its
+        current assessment was finalised by then; legal problems at the end of a past
+        period (`state_at_end`, network.timeseries) come from the projects' history."""
         ids = [m.pk for m in memberships]
         final = Q(
             latest_assessment__status=Assessment.Status.FINAL,
@@ -37,6 +64,12 @@ class BuildingSection:
             )
         )
         found = {row["membership_id"]: row for row in rows}
+        if getattr(period, "state_at_end", False):
+            # The state at the end of a past period (the quarters of network.timeseries):
+            # the legal status each project had then, from its history (one more query).
+            legal_then = _legal_problems_on(ids, period.end)
+            for pk, row in found.items():
+                row["legal"] = legal_then.get(pk, 0)
         result = {}
         for pk in ids:
             row = found.get(pk, {})

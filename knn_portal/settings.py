@@ -314,6 +314,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "network.tasks.send_overdue_overview",
         "schedule": crontab(minute=45, hour=6, day_of_week="mon"),
     },
+    # Key figures per quarter (network.timeseries): daily, so a missed quarter end is caught
+    # up; the task does nothing for a network that has the quarter already.
+    "figure-snapshots": {
+        "task": "network.tasks.snapshot_figures",
+        "schedule": crontab(minute=0, hour=5),
+    },
     "daily-digest": {
         "task": "network.tasks.send_digests",
         "schedule": crontab(minute=0, hour=7),

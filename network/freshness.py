@@ -29,9 +29,11 @@ random token besides the id, so it stays unique where ids come round again (a re
 backup, two installations sharing one Redis).
 """
 
+import contextlib
 import functools
 import itertools
 import threading
+import time
 
 from django.apps import apps
 from django.conf import settings
@@ -41,6 +43,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal
+from simple_history.models import HistoricalRecords
 
 from network import plugins
 from network.models import DataChange, MailPreference, Network, Notification, OutboxMail, Report
@@ -60,6 +63,18 @@ _MAX_DEPTH = 4
 _NOT_WATCHED = (DataChange, Report, Notification, MailPreference, OutboxMail)
 # Entries of old stamps are never read again; they only have to expire eventually.
 CACHE_SECONDS = 6 * 60 * 60
+# The last value computed of each entry, whatever its stamp: what a visitor is shown,
+# marked as being refreshed, while another process computes the new one.
+PREVIOUS_SECONDS = 24 * 60 * 60
+# How long the process computing an entry holds it (cache.add: atomic in Redis and in the
+# memory cache); after that, if it died, the next visitor computes. Far above the
+# 0.2–0.5 s a 60-member overview takes.
+LOCK_SECONDS = 15
+# How long a visitor who may not see the previous value (there is none, or it does not
+# hold the visitor's own change) waits for the process computing it, polling the cache,
+# before computing it as well.
+WAIT_SECONDS = 2.0
+POLL_SECONDS = 0.05
 
 
 def stamp(network_id: int) -> str:
@@ -84,10 +99,31 @@ class NetworkCache:
     """Values computed from one network's data, kept until that data changes.
 
     Reads the stamp once, so the values one page takes from it belong to the same state.
+
+    After a change one process computes an entry; the others do not compute it at the same
+    time (sixteen busy workers recomputing the same overview at once cost each of them ten
+    times the page). Who else asks meanwhile waits for it (`WAIT_SECONDS`, then computes
+    itself) — or, with `previous=True`, is served the entry's last computed value at once
+    and `refreshing` becomes true, so the page can say „wird aktualisiert“. Never to the
+    person who made the change: their own request waits and sees it. With `refresh` (a
+    callable that hands the computation to a worker, network.tasks.refresh_overview), the
+    first visitor after a change is served the previous value too, and the worker computes.
     """
 
-    def __init__(self, network_id: int):
-        self.prefix = f"knn:{network_id}:{stamp(network_id)}"
+    def __init__(self, network_id: int, *, previous: bool = False, refresh=None):
+        self.network_id = network_id
+        self.stamp = stamp(network_id)
+        self.prefix = f"knn:{network_id}:{self.stamp}"
+        self.previous = previous
+        self.refresh = refresh
+        self.refreshing = False  # a previous value was served
+        self._refresh_sent = False
+        # The newest change the person asking made themselves: a value computed before it
+        # is not shown to them.
+        self._own_change = _own_change(network_id) if previous else 0
+
+    def key(self, name: str, *parts) -> str:
+        return ":".join([self.prefix, name, *map(str, parts)])
 
     def get(self, name: str, compute, *parts):
         """`compute()`, or its result kept from an earlier call at the same stamp.
@@ -95,12 +131,127 @@ class NetworkCache:
         `parts` are whatever else the result depends on (the day, the language, a sort
         order); they must come from a small set of values, not from free user input.
         """
-        key = ":".join([self.prefix, name, *map(str, parts)])
+        key = self.key(name, *parts)
         value = cache.get(key)
-        if value is None:
-            value = compute()
-            cache.set(key, value, CACHE_SECONDS)
+        if value is not None:
+            return value
+        if getattr(_local, "refreshing", False):
+            return self._compute(key, name, parts, compute)  # the worker the task went to
+        lock = f"{key}:lock"
+        previous = self._previous(name, parts)
+        if previous is not None and self.refresh is not None:
+            if cache.add(lock, "worker", LOCK_SECONDS) and not self._hand_over():
+                return self._compute_holding(lock, key, name, parts, compute)
+            return self._serve(previous)
+        if cache.add(lock, "web", LOCK_SECONDS):
+            return self._compute_holding(lock, key, name, parts, compute)
+        if previous is not None:
+            return self._serve(previous)
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            value = cache.get(key)
+            if value is not None:
+                return value
+        # The process holding it is slow or gone: compute it here as well.
+        return self._compute(key, name, parts, compute)
+
+    def _previous_key(self, name, parts) -> str:
+        return ":".join([f"knn:{self.network_id}:previous", name, *map(str, parts)])
+
+    def _previous(self, name, parts):
+        """The last value computed of this entry, if this visitor may be shown it."""
+        if not self.previous:
+            return None
+        kept = cache.get(self._previous_key(name, parts))
+        if kept is None:
+            return None
+        computed_at, value = kept
+        return value if computed_at >= self._own_change else None
+
+    def _serve(self, value):
+        self.refreshing = True
         return value
+
+    def _hand_over(self) -> bool:
+        """Send the computation to a worker (once per page); False if it could not go."""
+        if not self._refresh_sent:
+            try:
+                self.refresh()
+            except Exception:  # noqa: BLE001 - broker unreachable: computed here
+                return False
+            self._refresh_sent = True
+        return True
+
+    def _compute_holding(self, lock, key, name, parts, compute):
+        try:
+            return self._compute(key, name, parts, compute)
+        finally:
+            cache.delete(lock)
+
+    def _compute(self, key, name, parts, compute):
+        value = compute()
+        if self.refreshing:
+            # This page was served a previous value already, and what is computed now may be
+            # computed from it (the table's markup from the figures): not kept as fresh.
+            return value
+        cache.set(key, value, CACHE_SECONDS)
+        previous_key = self._previous_key(name, parts)
+        computed_at = _stamp_id(self.stamp)
+        kept = cache.get(previous_key)
+        if kept is None or kept[0] <= computed_at:  # a slower, older computation loses
+            cache.set(previous_key, (computed_at, value), PREVIOUS_SECONDS)
+        return value
+
+
+@contextlib.contextmanager
+def refreshing():
+    """Inside: NetworkCache computes what is missing without asking for the lock — the
+    refresh task a visitor handed the computation to (it holds the lock for the task)."""
+    _local.refreshing = True
+    try:
+        yield
+    finally:
+        _local.refreshing = False
+
+
+def _stamp_id(value: str) -> int:
+    return int(value.split(".", 1)[0])
+
+
+def _current_user_id():
+    """The person whose request this is, from the request django-simple-history's
+    middleware keeps for the history rows ("who"); None outside a request."""
+    request = getattr(HistoricalRecords.context, "request", None)
+    user = getattr(request, "user", None)
+    return user.pk if user is not None and user.is_authenticated else None
+
+
+def _own_change_key(network_id, user_id) -> str:
+    return f"knn:{network_id}:changed-by:{user_id}"
+
+
+def _mark_own_change(rows) -> None:
+    """Note the newest change the person whose request this is made of each network: their
+    next visit is not shown values computed before it (NetworkCache, previous=True)."""
+    user_id = _current_user_id()
+    if user_id is None:
+        return
+    for row in rows:
+        if row.pk is not None:  # bulk_create gives ids on PostgreSQL and SQLite
+            key = _own_change_key(row.network_id, user_id)
+            if cache.get(key, 0) < row.pk:
+                cache.set(key, row.pk, PREVIOUS_SECONDS)
+
+
+def _own_change(network_id) -> int:
+    """Id of the newest change (of this network or of every network) the person asking
+    made: 0 if none, or outside a request."""
+    user_id = _current_user_id()
+    if user_id is None:
+        return 0
+    keys = [_own_change_key(network_id, user_id), _own_change_key(EVERY_NETWORK, user_id)]
+    return max(cache.get_many(keys).values(), default=0)
 
 
 def mark_changed(network_ids, *, at_once: bool = True) -> None:
@@ -117,7 +268,10 @@ def mark_changed(network_ids, *, at_once: bool = True) -> None:
         _append(targets)
         return
     if at_once:
-        DataChange.objects.bulk_create([DataChange(network_id=n) for n in targets])
+        rows = DataChange.objects.bulk_create([DataChange(network_id=n) for n in targets])
+        # A value computed at this row's stamp or later was computed after the commit (the
+        # row is seen only then), so it holds the change: what the writer may be shown.
+        _mark_own_change(rows)
     # robust: the change itself is committed; a failure here must not make it an error.
     transaction.on_commit(_AfterCommit(targets), robust=True)
 
@@ -157,6 +311,7 @@ def _append(targets) -> None:
     for network_id in targets:
         newest = DataChange.objects.create(network_id=network_id)
         _local.appended[network_id] = _tick()
+        _mark_own_change([newest])
         DataChange.objects.filter(network_id=network_id, id__lt=newest.pk).delete()
         data_changed.send(sender=DataChange, network_id=network_id, stamp=_stamp_of(newest))
 

@@ -9,10 +9,11 @@ from functools import cache
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 
-from network import freshness, progress
+from network import freshness, progress, timeseries
 from network.models import Membership, Network
 from network.reports.charts import mini_bar, scale_for
 from network.reports.figures import FigureTable, format_figure, kept_figures
@@ -59,7 +60,16 @@ def network_overview(network, sort: str = DEFAULT_SORT, descending: bool = False
     sections_key = progress.sections_key(sections)
     # The stamp first: what the kept values are computed from must not be older than it
     # (memberships are read lazily, inside the computations).
-    kept = freshness.NetworkCache(network.pk)
+    # After a change one process computes; who asks meanwhile sees the previous figures,
+    # marked „wird aktualisiert“ (not the person who made the change). With a worker the
+    # first visitor's computation goes to the worker too (refresh_overview).
+    kept = freshness.NetworkCache(
+        network.pk,
+        previous=True,
+        refresh=_refresh_in_worker(network.pk, sort, descending, language)
+        if settings.OVERVIEW_REFRESH
+        else None,
+    )
     memberships = memberships_of(network)
     columns, values = kept_figures(kept, memberships, period_of(network, today), sections)
     if sort != DEFAULT_SORT and sort not in {c.key for c in columns}:
@@ -87,29 +97,61 @@ def network_overview(network, sort: str = DEFAULT_SORT, descending: bool = False
         "sort": sort,
         "descending": descending,
         "figure_table_html": figure_table_html,
+        "figure_series": timeseries.kept_series(kept, network),  # the trend charts
         **due,
         "changes": kept.get("recent-changes", lambda: recent_changes(network), language),
+        "refreshing": kept.refreshing,  # last: set by any of the entries above
     }
 
 
-def overview_refresh(*, network_id: int, stamp: str) -> bool:
+def _refresh_in_worker(network_id, sort, descending, language):
+    def send():
+        from network.tasks import refresh_overview  # the tasks module imports this one
+
+        refresh_overview.apply_async(
+            (network_id, None),
+            {"sort": sort, "descending": descending, "language": language},
+            retry=False,
+        )
+
+    return send
+
+
+def overview_refresh(
+    *,
+    network_id: int,
+    stamp: str | None,
+    sort: str = DEFAULT_SORT,
+    descending: bool = False,
+    language: str | None = None,
+) -> bool:
     """Compute a network's overview as most visitors see it (German, sorted by name) after
     the change that gave it `stamp`. Nothing is done if a newer change came meanwhile (its
-    own refresh follows) or the network is gone; returns whether it computed."""
-    if freshness.stamp(network_id) != stamp:
+    own refresh follows) or the network is gone; returns whether it computed.
+
+    `stamp` None: a visitor was served the previous figures and handed the computation
+    over (with their sort order and language); computed at whatever the stamp is now."""
+    if stamp is not None and freshness.stamp(network_id) != stamp:
         return False
     # Read after the stamp, like everything the overview is computed from.
     network = Network.objects.filter(pk=network_id).first()
     if network is None:
         return False
-    with translation.override(settings.LANGUAGE_CODE):
-        network_overview(network)
+    with translation.override(language or settings.LANGUAGE_CODE), freshness.refreshing():
+        network_overview(network, sort, descending)
     return True
 
 
 def _render_figure_table(network, table, sort, descending) -> str:
     table = table.sorted(sort, descending)
     maxima = {c.key: scale_for(c.unit, table.maximum(c.key)) for c in table.columns}
+    # One reverse() per column, not per cell: the member's slug ends the URL.
+    probe = "x"
+    prefixes = {
+        c.key: reverse("network:figure_rows", args=[network.slug, c.key, probe])[: -len(probe) - 1]
+        for c in table.columns
+        if c.has_rows
+    }
     # Cells are formatted here, not by template tags: 60 members × 15 figures is 900 cells.
     rows = [
         (
@@ -118,6 +160,9 @@ def _render_figure_table(network, table, sort, descending) -> str:
                 (
                     format_figure(row.values.get(c.key), c.unit),
                     mini_bar(row.values.get(c.key), maxima[c.key]),
+                    f"{prefixes[c.key]}{row.membership.municipality.slug}/"
+                    if c.key in prefixes
+                    else "",
                 )
                 for c in table.columns
             ],
@@ -129,11 +174,25 @@ def _render_figure_table(network, table, sort, descending) -> str:
         {
             "network": network,
             "table": table,
+            "groups": table.groups(),
             "rows": rows,
             "sort": sort,
             "descending": descending,
         },
     )
+
+
+def overdue_items(network, today=None) -> list:
+    """Everything overdue in the network, oldest first, as (item, membership): the full list
+    behind the dashboard's first LIST_LIMIT (the sections' fixed number of queries)."""
+    today = today or timezone.localdate()
+    memberships = memberships_of(network)()
+    names = {m.pk: m for m in memberships}
+    items = open_items(progress.sections(), memberships, today)
+    overdue = sorted(
+        (i for i in items if i.overdue), key=lambda i: (i.due_on, str(i.title).lower())
+    )
+    return [(i, names.get(i.membership_id)) for i in overdue]
 
 
 def _due_items(sections, memberships, today) -> dict:

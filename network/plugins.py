@@ -6,6 +6,8 @@ a topic app; it asks this module for what the installed apps offer.
         name = "mobility"
         nav_links = [("mobility:index", _("Mobilität"))]
         progress_sections = ["mobility.progress.MobilitySection"]
+        history_models = ["mobility.history.trips"]
+        start_sources = ["mobility.start.MobilityStart"]
         demo_seeders = ["mobility.demo.seed"]
         scale_generators = ["mobility.scale.generate"]
 
@@ -45,6 +47,17 @@ HOOKS = {
             "progress_sections",
             "ProgressSection classes: key figures and the fragment of one membership for the "
             "dashboards and reports (network.progress)",
+        ),
+        Hook(
+            "start_sources",
+            "classes whose items(person), changes(person, limit) and network_counts(person) "
+            "give one person's open work, recent changes and moderated networks' key counts "
+            "for the personal start page (network.start)",
+        ),
+        Hook(
+            "history_models",
+            "HistorySource objects (network.reports.history): a historical model, how its "
+            "records find their network, title and page, for „Letzte Änderungen“",
         ),
         Hook("demo_seeders", "functions(seeded) that add the app's demo data (seed_demo)"),
         Hook(

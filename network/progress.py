@@ -52,10 +52,28 @@ class OpenItem:
     department_id: int | None = None
 
 
+@dataclass(frozen=True)
+class FigureRow:
+    """One row behind one member's key figure (a tender, a milestone, a project …) and
+    whether it counts: True counts (into the numerator of a share, into a count), False is
+    looked at but does not count (in the denominator only, or not reaching the condition),
+    None is left out altogether (e.g. a tender of a product group without agreed criteria).
+    `reason` says why, in words a member understands."""
+
+    title: str
+    counted: bool | None
+    reason: str
+    url: str = ""
+    detail: str = ""  # date, value, status: what identifies the row beside its title
+
+
 class ProgressSection(Protocol):
     key: str
     title: str
     template: str  # fragment used by the member page and the PDF report
+    # How each figure is computed, by figure key, in a sentence or three that name which
+    # rows count: shown under the dashboard's table and above the rows of one member.
+    explanations: dict[str, str]
 
     def figures(self, memberships, period: Period) -> dict[int, list[Figure]]:
         """Figures for all `memberships` at once, with a fixed number of queries."""
@@ -71,6 +89,16 @@ class ProgressSection(Protocol):
     def open_items(self, memberships, today: date) -> list[OpenItem]:
         """Open work of these memberships (a fixed number of queries). Optional: a section
         without open items may leave it out; callers use getattr with a default."""
+
+    def figure_rows(self, membership, key: str, period: Period) -> list[FigureRow] | None:
+        """The rows behind one membership's figure `key`, each marked counted or not, with
+        a fixed number of queries; None for a key the section does not list rows for.
+        Optional, like `open_items`."""
+
+
+def explanation(section, key: str) -> str:
+    """How the figure `key` of `section` is computed ("" when the section does not say)."""
+    return str(getattr(section, "explanations", {}).get(key, ""))
 
 
 def sections() -> list[ProgressSection]:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import ActionItem, Attendance, Meeting, Membership
-from .progress import Figure, OpenItem, Period
+from .progress import Figure, FigureRow, OpenItem, Period
 
 
 def _aware(day: date, end: bool = False) -> datetime:
@@ -39,6 +39,52 @@ class AttendanceSection:
     key = "meetings"
     title = _("Netzwerktreffen und Workshops")
     template = "network/sections/meetings.html"
+    explanations = {
+        "meetings_invited": _(
+            "Im Zeitraum abgehaltene Termine, zu denen die Kommune eingeladen war: jedes "
+            "Netzwerktreffen, Workshops nur, wenn sie zu deren Teilnehmenden gehört."
+        ),
+        "meetings_attended": _(
+            "Eingeladene, abgehaltene Termine, bei denen mindestens eine Person der Kommune "
+            "als teilgenommen eingetragen ist (mehrere Personen zählen einmal)."
+        ),
+        "attendance_pct": _("Besuchte Termine geteilt durch eingeladene Termine, in Prozent."),
+    }
+
+    def figure_rows(self, membership, key: str, period: Period) -> list[FigureRow] | None:
+        """The held meetings of the period (two queries)."""
+        if key not in self.explanations:
+            return None
+        meetings = self.context_meetings(membership, period)
+        rows = []
+        for meeting, invited, attended in meetings:
+            url = reverse("network:meeting_detail", args=[membership.network.slug, meeting.pk])
+            detail = f"{timezone.localtime(meeting.starts_at):%d.%m.%Y}"
+            if not invited:
+                rows.append(FigureRow(meeting.title, None, _("Nicht eingeladen."), url, detail))
+            elif key == "meetings_invited":
+                rows.append(FigureRow(meeting.title, True, _("Eingeladen."), url, detail))
+            elif attended:
+                rows.append(FigureRow(meeting.title, True, _("Teilgenommen."), url, detail))
+            else:
+                rows.append(
+                    FigureRow(
+                        meeting.title, False, _("Eingeladen, nicht teilgenommen."), url, detail
+                    )
+                )
+        return rows
+
+    def context_meetings(self, membership, period: Period):
+        """(meeting, invited, attended) for every held meeting of the period."""
+        held = list(_held_meetings([membership.network_id], period))
+        attended_ids = set(
+            Attendance.objects.filter(
+                meeting__in=[m.pk for m in held],
+                membership=membership,
+                status=Attendance.Status.ATTENDED,
+            ).values_list("meeting_id", flat=True)
+        )
+        return [(m, _invited(m, membership.pk), m.pk in attended_ids) for m in held]
 
     def figures(self, memberships, period: Period) -> dict[int, list[Figure]]:
         memberships = list(memberships)

@@ -58,9 +58,11 @@ def sweep_reports() -> dict:
 
 
 @shared_task(ignore_result=True)
-def refresh_overview(network_id: int, stamp: str) -> bool:
-    """After a change: compute the moderator dashboard's overview before a visitor asks."""
-    return overview.overview_refresh(network_id=network_id, stamp=stamp)
+def refresh_overview(network_id: int, stamp: str | None, **shown) -> bool:
+    """After a change: compute the moderator dashboard's overview before a visitor asks, or
+    (stamp None, `shown`: sort, descending, language) when a visitor was served the previous
+    figures meanwhile (network.freshness.NetworkCache)."""
+    return overview.overview_refresh(network_id=network_id, stamp=stamp, **shown)
 
 
 def refresh_overview_soon(sender, network_id, stamp, **kwargs):
@@ -109,3 +111,15 @@ def send_reminders() -> int:
 @shared_task(ignore_result=True)
 def send_overdue_overview() -> int:
     return digest.overdue_digest_send()
+
+
+# --- key figures over time (network.timeseries) ---------------------------------------------
+
+
+@shared_task(ignore_result=True)
+def snapshot_figures() -> int:
+    """Beat, daily: snapshot the key figures of the quarter that ended last, for the
+    networks that have none of it yet (a missed quarter end is caught up the next day)."""
+    from network import timeseries
+
+    return timeseries.snapshots_take_due()

@@ -7,5 +7,13 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Nachhaltige Beschaffung")
     nav_links = [("procurement:index", _("Beschaffung"))]
     progress_sections = ["procurement.progress.ProcurementSection"]
+    start_sources = ["procurement.start.ProcurementStart"]
+    history_models = [
+        "procurement.history.criteria",
+        "procurement.history.adoptions",
+        "procurement.history.approvals",
+        "procurement.history.tenders",
+        "procurement.history.milestones",
+    ]
     demo_seeders = ["procurement.demo.seed"]
     scale_generators = ["procurement.scale.generate"]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network.progress import Figure, OpenItem
 
-from . import stats
+from . import explain, stats
 from .models import Adoption, DepartmentApproval, Milestone, Tender
 
 # Milestones due within this many days show up as open items before they are overdue.
@@ -21,18 +21,25 @@ class ProcurementSection:
     key = "procurement"
     title = _("Nachhaltige Beschaffung")
     template = "procurement/_progress.html"
+    explanations = explain.EXPLANATIONS
+
+    def figure_rows(self, membership, key, period):
+        return explain.figure_rows(membership, key, period)
 
     def figures(self, memberships, period):
-        """Five queries for any number of memberships.
+        """Five queries for any number of memberships (six for the state at a period's end).
 
         Milestones count as overdue against the end of the period (or today, if earlier);
         criteria counts are cumulative: "agreed" includes adopted and applied ones.
         """
         ids = [m.pk for m in memberships]
         today = min(timezone.localdate(), period.end)
-        roadmaps = stats.roadmap_counts(ids, today)
-        adoptions = stats.adoption_counts(ids)
-        shares = stats.shares_for(ids, period.start, period.end)
+        # Asked for the state at the end of a past period (the quarters of
+        # network.timeseries): from the dates the rows carry and from their history.
+        as_of = period.end if getattr(period, "state_at_end", False) else None
+        roadmaps = stats.roadmap_counts(ids, today, as_of=as_of)
+        adoptions = stats.adoption_counts(ids, as_of=as_of)
+        shares = stats.shares_for(ids, period.start, period.end, as_of=as_of)
         result = {}
         for membership_id in ids:
             road = roadmaps.get(membership_id, {})

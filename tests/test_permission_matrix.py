@@ -78,6 +78,9 @@ MATRIX = {
     # --- network core ------------------------------------------------------------------------
     "network:network": r(NETWORK),
     "network:dashboard": r(NETWORK),
+    # Everybody in the network reads the rows behind a figure and the overdue list.
+    "network:figure_rows": r(NETWORK, args=lambda d: ["tender_share_count_pct", "luenen"]),
+    "network:overdue": r(NETWORK),
     "network:membership": r(NETWORK, args=lambda d: ["luenen"]),
     "network:people": r(NETWORK),
     "network:role_remove": r(post=LUENEN_PEOPLE, args=lambda d: [d.staff_role.pk]),
@@ -217,6 +220,9 @@ MATRIX = {
 
 OUTSIDE = {
     "network:home": Outside(lambda d: [], 302),
+    "network:start_waiting": Outside(lambda d: [], 302),
+    "network:start_due": Outside(lambda d: [], 302),
+    "network:start_overdue": Outside(lambda d: [], 302),
     "network:healthz": Outside(lambda d: [], 200),
     "network:impressum": Outside(lambda d: [], 200),
     "network:privacy": Outside(lambda d: [], 200),

@@ -14,6 +14,7 @@ from .people import (
     User,
 )
 from .reports import Report
+from .snapshots import FigureSnapshot
 
 __all__ = [
     "ActionItem",
@@ -23,6 +24,7 @@ __all__ = [
     "Decision",
     "Department",
     "Document",
+    "FigureSnapshot",
     "EmailChange",
     "Invitation",
     "MailPreference",

@@ -5,7 +5,7 @@ from statistics import median
 
 from django.utils.translation import get_language
 
-from network.progress import Figure, Period, sections_key
+from network.progress import Figure, Period, explanation, sections_key
 from network.templatetags.portal import num
 
 
@@ -26,6 +26,8 @@ class Column:
     section_key: str
     section_title: str
     higher_is_better: bool = True
+    explanation: str = ""  # how the figure is computed (ProgressSection.explanations)
+    has_rows: bool = False  # the section lists the rows behind it (figure_rows)
 
 
 @dataclass
@@ -64,6 +66,17 @@ class FigureTable:
     def columns_of(self, section_key: str) -> list[Column]:
         return [column for column in self.columns if column.section_key == section_key]
 
+    def groups(self) -> list[tuple[str, str, list[Column]]]:
+        """(section key, section title, columns) in column order: the column groups of the
+        dashboard's table."""
+        groups: list[tuple[str, str, list[Column]]] = []
+        for column in self.columns:
+            if groups and groups[-1][0] == column.section_key:
+                groups[-1][2].append(column)
+            else:
+                groups.append((column.section_key, column.section_title, [column]))
+        return groups
+
     def sorted(self, key: str, descending: bool) -> "FigureTable":
         """Rows sorted by a figure (members without a value last) or by name."""
         if key == "name" or key not in {column.key for column in self.columns}:
@@ -101,6 +114,8 @@ def figure_table(memberships, period: Period, sections) -> FigureTable:
                             section.key,
                             str(section.title),
                             figure.higher_is_better,
+                            explanation(section, figure.key),
+                            hasattr(section, "figure_rows"),
                         )
                     )
                 if row is not None:

@@ -1,10 +1,11 @@
 """URLs of the network app, one module per area (namespace "network")."""
 
-from . import core, legal, meetings, people, reports
+from . import core, explain, legal, meetings, people, reports
 
 app_name = "network"
 urlpatterns = [
     *core.urlpatterns,
+    *explain.urlpatterns,
     *people.urlpatterns,
     *meetings.urlpatterns,
     *reports.urlpatterns,

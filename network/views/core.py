@@ -1,26 +1,18 @@
-"""Start page, health check, network overview, dashboard and member pages."""
+"""Health check, network overview and member pages (the start page: views/start.py)."""
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.models import Count, Prefetch
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
+from network import timeseries
 from network.access import networks_for
 from network.models import Department, Membership, Role
 from network.views.common import network_view
-
-
-@login_required
-def home(request):
-    networks = list(networks_for(request.user))
-    if len(networks) == 1:
-        return redirect("network:network", network_slug=networks[0].slug)
-    return render(request, "network/home.html", {"networks": networks})
 
 
 @require_GET
@@ -110,5 +102,6 @@ def membership_detail(request, access, municipality_slug):
             "other_memberships": other_memberships,
             "can_manage_people": access.can_manage_people(membership),
             "can_edit": access.can_edit_membership(membership),
+            **timeseries.trends(access.network, membership=membership),
         },
     )

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
 
-from network import freshness, progress
+from network import freshness, progress, timeseries
 from network.models import ActionItem, Meeting, Role
 from network.overview import (
     LIST_LIMIT,
@@ -48,6 +48,7 @@ def _network_dashboard(request, access):
             **overview,
             # Not kept: which meetings are still ahead changes with the clock.
             "upcoming_meetings": list(network.meetings.upcoming()[:5]),
+            **timeseries.trends(network, found=overview["figure_series"]),
         },
     )
 
@@ -114,5 +115,6 @@ def _member_dashboard(request, access):
             "action_items": action_items,
             "upcoming_meetings": meetings,
             "today": today,
+            **timeseries.trends(network, membership=membership, kept=kept),
         },
     )

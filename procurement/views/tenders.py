@@ -1,7 +1,6 @@
 """The tender register of a member: list, form, CSV."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,7 +10,7 @@ from network.views.common import network_view, page_context, posted
 from network.views.edit import form_page
 
 from .. import access as scoped
-from .. import stats
+from .. import explain, stats
 from ..figures import TenderFacts
 from ..forms import (
     TenderForm,
@@ -27,7 +26,6 @@ def tender_list(request, access, municipality_slug):
     tenders = (
         Tender.objects.filter(membership=membership)
         .select_related("product_group")
-        .annotate(applied_count=Count("applied_criteria"))
         .order_by("-published_on", "title", "pk")
     )
     year = request.GET.get("jahr", "")
@@ -38,6 +36,9 @@ def tender_list(request, access, municipality_slug):
     shares = stats.shares_for([membership.pk])
     years = sorted({y for (_m, y) in shares if y is not None})
     page = Paginator(tenders, 50).get_page(request.GET.get("page"))
+    # How the tender share counts each tender of the page, and what it misses (one query).
+    verdicts = explain.tender_verdicts(page.object_list)
+    page.object_list = [(tender, verdicts[tender.pk]) for tender in page.object_list]
     return render(
         request,
         "procurement/tender_list.html",
@@ -51,6 +52,7 @@ def tender_list(request, access, municipality_slug):
             can_edit=access.can_edit_membership(membership),
             years=years,
             year=year,
+            rule=explain.TENDER_RULE,
         ),
     )
 
@@ -67,16 +69,20 @@ def tender_edit(request, access, municipality_slug, pk=None):
         access,
         TenderForm(posted(request), instance=tender),
         title=(_("Ausschreibung bearbeiten") if pk else _("Ausschreibung erfassen")) + f" – {name}",
-        intro=_(
-            "Zur Auswahl stehen die Kriterien, denen die Kommune zugestimmt hat. Die Kennzahl "
-            "zählt eine Ausschreibung, wenn sie alle zugestimmten Kriterien ihrer Warengruppe "
-            "angewendet hat."
-        ),
+        intro=_("Zur Auswahl stehen die Kriterien, denen die Kommune zugestimmt hat.")
+        + " "
+        + str(explain.TENDER_RULE),
         back_url=tenders,
         success_url=tenders,
-        message=_("Ausschreibung gespeichert."),
+        message=_saved_message,
         actions_top=True,
     )
+
+
+def _saved_message(tender) -> str:
+    """Saving tells the person how the tender share counts the tender, and why."""
+    verdict = explain.tender_verdicts([tender])[tender.pk]
+    return f"{_('Ausschreibung gespeichert.')} {verdict.message()}"
 
 
 @network_view

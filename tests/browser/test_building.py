@@ -36,6 +36,7 @@ def building(actors):
 def test_member_scores_a_project_sees_the_rating_and_compares_variants(page, actors, building):
     board, project, _guideline = building
     log_in(page, actors.coordinator.email, TEST_PASSWORD)
+    page.goto("/n/knn/")  # login lands on the personal start page
     page.get_by_role("link", name="Bauen").first.click()
     page.get_by_role("heading", name="Nachhaltiges Bauen").wait_for()
     assert_accessible(page)

@@ -48,6 +48,8 @@ def pages_of_the_demo():
     return [
         base,
         base + "dashboard/",
+        base + "kennzahl/tender_share_count_pct/luenen/",
+        base + "ueberfaellig/",
         base + "personen/",
         base + "einladungen/",
         base + "termine/",

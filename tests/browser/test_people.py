@@ -92,7 +92,7 @@ def test_coordinator_invites_staff_who_sets_a_password_and_logs_in(page, actors)
     expect(page.get_by_text("Bitte melden Sie sich jetzt an.")).to_be_visible()
 
     log_in(page, "Nora.Neu@luenen.example", NEW_PASSWORD)
-    assert heading(page) == "Kommunales Netzwerk Nachhaltigkeit"
+    assert heading(page) == "Meine Startseite"
     user = User.objects.get(email="nora.neu@luenen.example")
     role = Role.objects.get(user=user)
     assert (role.kind, role.membership_id, role.department_id) == (

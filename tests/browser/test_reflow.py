@@ -59,6 +59,8 @@ def pattern(path):
     shape = re.sub(r"/\d+(?=/|$)", "/<id>", parts.path)
     shape = re.sub(r"^/n/[^/]+/", "/n/<net>/", shape)
     shape = re.sub(r"/kommunen/[^/]+/", "/kommunen/<kommune>/", shape)
+    # The rows behind each member's key figure: one kind of page, whatever figure and member.
+    shape = re.sub(r"/kennzahl/[^/]+/[^/]+/", "/kennzahl/<key>/<kommune>/", shape)
     keys = sorted({pair.split("=")[0] for pair in parts.query.split("&") if pair})
     return shape + ("?" + "&".join(keys) if keys else "")
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 import pytest
 
 from tests.browser.conftest import assert_accessible, log_in
@@ -10,8 +12,9 @@ def test_login_shows_network_in_german_and_accessible(page, actors):
     page.goto("/konto/anmelden/")
     assert_accessible(page)
     log_in(page, actors.coordinator.email, TEST_PASSWORD)
-    # One network only: the start page leads straight to it.
-    assert page.get_by_role("heading", level=1).inner_text() == "Kommunales Netzwerk Nachhaltigkeit"
+    # The personal start page (tests/browser/test_start_page.py), with the network linked.
+    assert page.get_by_role("heading", level=1).inner_text() == "Meine Startseite"
+    assert page.get_by_role("link", name="Kommunales Netzwerk Nachhaltigkeit").first.is_visible()
     assert page.locator("html").get_attribute("lang") == "de"
     assert_accessible(page)
 
@@ -24,7 +27,7 @@ def test_keyboard_only_login_and_skip_link(page, actors):
     page.keyboard.press("Tab")
     page.keyboard.type(TEST_PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url("**/n/knn/")
+    page.wait_for_url(lambda url: urlsplit(url).path == "/")  # the personal start page
     # The first Tab reaches the skip link; Enter moves the focus to the content.
     page.keyboard.press("Tab")
     assert page.locator(":focus").inner_text() == "Zum Inhalt springen"

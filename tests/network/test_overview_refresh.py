@@ -9,6 +9,7 @@ from kombu.exceptions import OperationalError
 from network import freshness, tasks
 from network.models import Meeting
 from network.overview import overview_refresh
+from network.reports import history
 from tests.factories import MeetingFactory, NetworkFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ class TestRefresh:
         MeetingFactory(network=actors.network)
         assert overview_refresh(network_id=actors.network.pk, stamp=stamp) is False
         # Nothing was kept: the visit computes (more than the 9 of a kept visit).
-        assert visit_queries(actors, django_assert_max_num_queries, 30) > 9
+        assert visit_queries(actors, django_assert_max_num_queries, 22 + len(history.sources())) > 9
         gone = NetworkFactory()
         gone_id, gone_stamp = gone.pk, freshness.stamp(gone.pk)
         gone.delete()

@@ -68,3 +68,15 @@ def test_no_module_reads_a_hook_by_itself():
         )
     ]
     assert readers == []
+
+
+def test_the_start_page_sources_are_read_through_the_module(procurement_config, monkeypatch):
+    from network.start import sources
+
+    assert plugins.values("start_sources") == [
+        "procurement.start.ProcurementStart",
+        "building.start.BuildingStart",
+    ]
+    assert [type(source).__name__ for source in sources()] == ["ProcurementStart", "BuildingStart"]
+    monkeypatch.setattr(procurement_config, "start_sources", ["procurement.start.Nothing"])
+    assert codes(plugins.check_hooks()) == ["network.E011"]
