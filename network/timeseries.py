@@ -31,6 +31,7 @@ from network.models import FigureSnapshot, Membership, Network
 # is simply not drawn.
 PER_INHABITANTS = {
     "projects": 100_000,
+    "tender_volume_with_criteria": 1_000,
 }
 
 
@@ -310,7 +311,7 @@ def trend_charts(series: dict[str, Series], membership=None, populations=None) -
                 "per": f"{per:,}".replace(",", "."),
             }
             per_series = found.per_inhabitants(populations, per)
-            charts.append(_chart(per_series, label, "", membership, trend_chart, "-per"))
+            charts.append(_chart(per_series, label, found.unit, membership, trend_chart, "-per"))
     return charts
 
 

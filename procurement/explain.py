@@ -64,6 +64,14 @@ EXPLANATIONS = {
         ),
         TENDER_RULE,
     ),
+    "tender_volume_with_criteria": format_lazy(
+        "{} {}",
+        gettext_lazy(
+            "Summe der geschätzten Auftragswerte (netto) der Ausschreibungen „mit Kriterien“ "
+            "seit Beginn des Netzwerks, in Euro; im Verlauf auch je 1.000 Einwohner."
+        ),
+        TENDER_RULE,
+    ),
 }
 
 
@@ -185,7 +193,7 @@ def figure_rows(membership, key, period):
         return _milestone_rows(membership, key, period, network_slug, slug)
     if key in ("criteria_agreed", "criteria_adopted", "criteria_applied"):
         return _adoption_rows(membership, key, network_slug, slug)
-    if key in ("tender_share_count_pct", "tender_share_value_pct"):
+    if key in ("tender_share_count_pct", "tender_share_value_pct", "tender_volume_with_criteria"):
         return _tender_rows(membership, period, network_slug, slug)
     return None
 

@@ -69,6 +69,12 @@ class ProcurementSection:
                     share.value_pct if share else None,
                     "%",
                 ),
+                Figure(
+                    "tender_volume_with_criteria",
+                    _("Auftragswert mit Kriterien"),
+                    float(share.compliant_value) if share else None,
+                    "€",
+                ),
             ]
         return result
 

@@ -80,6 +80,7 @@ def test_figures_hand_computed(actors):
         "criteria_applied": 1,
         "tender_share_count_pct": 50.0,  # 2025: 1 of 2
         "tender_share_value_pct": 75.0,  # 30,000 of 40,000
+        "tender_volume_with_criteria": 30000.0,  # the compliant tender of 2025
     }
     herten = {f.key: f.value for f in figures[actors.herten.pk]}
     assert herten["criteria_agreed"] == 0 and herten["tender_share_count_pct"] is None
@@ -97,7 +98,7 @@ def test_figures_and_open_items_fixed_queries(actors, members, django_assert_num
     with django_assert_num_queries(5):
         figures = section.figures(memberships, Period.year(2025))
     assert len(figures) == members
-    assert all(len(v) == 7 for v in figures.values())
+    assert all(len(v) == 8 for v in figures.values())
     with django_assert_num_queries(2):
         items = section.open_items(memberships, timezone.localdate())
     approvals = [i for i in items if i.kind == "approval"]
