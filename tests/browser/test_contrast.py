@@ -46,6 +46,8 @@ def pages_of_the_demo():
     meeting = Meeting.objects.filter(network=knn).order_by("pk").first()
     base = f"/n/{knn.slug}/"
     return [
+        "/",  # the personal start page
+        "/start/ueberfaellig/",
         base,
         base + "dashboard/",
         base + "kennzahl/tender_share_count_pct/luenen/",
