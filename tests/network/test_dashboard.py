@@ -329,6 +329,9 @@ class TestMemberDashboard:
         row = re.search(r"Teilnahmequote</th>(.*?)</tr>", table, re.S).group(1)
         # Lünen 100 %, median of 100 % and 50 % = 75 %.
         assert re.findall(r'figure-value">([^<]+)<', row) == ["100\xa0%", "75\xa0%"]
+        # The member's own value opens the rows behind it; the median has none of its own.
+        rows_page = reverse("network:figure_rows", args=["knn", "attendance_pct", "luenen"])
+        assert row.count(f'href="{rows_page}"') == 1
 
     def test_observer_gets_network_view(self, actors, test_sections):
         text = actors.client(actors.observer).get(url()).content.decode()
