@@ -3,8 +3,9 @@ worker, or only its pool child as the OOM killer does —; the redelivered job i
 once the dead attempt's lease has ended, and the report ends done exactly once.
 
 Needs CELERY_BROKER_URL (CI sets it) and a database the worker process can reach
-(PostgreSQL; SQLite's in-memory test database is skipped). The worker uses its own Redis
-database (7) so that no other test's messages reach it.
+(PostgreSQL; SQLite's in-memory test database is skipped). The worker uses a Redis
+database of its own (7, or 8 … for a second xdist worker) so that no other test's messages
+reach it.
 """
 
 import os
@@ -22,11 +23,9 @@ from django.db import connection
 from network.models import Report
 from network.tasks import build_report
 
-# One xdist worker runs both: they share the Redis database 7 and its queue.
 pytestmark = [
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.xdist_group("celery-worker"),
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,12 +33,16 @@ CELERY = str(Path(sys.executable).with_name("celery"))
 VISIBILITY_TIMEOUT = 20  # seconds; the hard time limit is clamped to 15 below it
 
 
-def worker_broker_url() -> str | None:
+def worker_broker_url(worker_id: str = "master") -> str | None:
+    """A Redis database of its own per xdist worker (7, 8, …), so that two of these tests
+    running at once never share a queue. (xdist_group alone did not keep them together:
+    with pytest 9 and pytest-xdist 3.8 `--dist loadgroup` spreads a group over workers.)"""
     url = os.environ.get("CELERY_BROKER_URL", "").strip()
     if not url.startswith("redis://"):
         return None
+    index = int(worker_id[2:]) if worker_id.startswith("gw") else 0
     parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/7", "", ""))
+    return urlunsplit((parts.scheme, parts.netloc, f"/{7 + index}", "", ""))
 
 
 def redis_client(url):
@@ -51,8 +54,8 @@ def redis_client(url):
 
 
 @pytest.fixture
-def broker():
-    url = worker_broker_url()
+def broker(worker_id):
+    url = worker_broker_url(worker_id)
     if url is None:
         pytest.skip("CELERY_BROKER_URL (redis) not set")
     try:
