@@ -34,15 +34,11 @@ AFTER_A_CHANGE = "moderator dashboard, right after a change"
 
 
 def start_gunicorn(env, root, workers, threads):
-    port = run_bench.free_port()
-    server = subprocess.Popen(
-        [
-            run_bench.GUNICORN,
-            "knn_portal.wsgi",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
+    server, port = run_bench.start_gunicorn(
+        env,
+        workers,
+        root=root,
+        options=[
             "--threads",
             str(threads),
             "-k",
@@ -51,15 +47,7 @@ def start_gunicorn(env, root, workers, threads):
             "64",
             "--keep-alive",
             "75",
-            "--access-logfile",
-            "/dev/null",
-            "--error-logfile",
-            "-",
-            "--log-level",
-            "warning",
         ],
-        cwd=root,
-        env=env,
     )
     run_bench.wait_for(f"http://127.0.0.1:{port}/healthz")
     return server, port

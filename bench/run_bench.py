@@ -245,7 +245,8 @@ def mark_changed(database_url):
     return change
 
 
-def measure_pages(env, urls, rounds, warmup, workers):
+def start_gunicorn(env, workers, *, root=ROOT, options=()):
+    """gunicorn on a free port with `workers` processes (and further `options`)."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -255,6 +256,7 @@ def measure_pages(env, urls, rounds, warmup, workers):
             f"127.0.0.1:{port}",
             "-w",
             str(workers),
+            *options,
             "--access-logfile",
             "/dev/null",
             "--error-logfile",
@@ -262,9 +264,14 @@ def measure_pages(env, urls, rounds, warmup, workers):
             "--log-level",
             "warning",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=env,
     )
+    return server, port
+
+
+def measure_pages(env, urls, rounds, warmup, workers):
+    server, port = start_gunicorn(env, workers)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(base + "/healthz")

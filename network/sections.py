@@ -124,18 +124,10 @@ class AttendanceSection:
         return result
 
     def context(self, membership, period: Period) -> dict:
-        held = list(_held_meetings([membership.network_id], period))
-        attended_ids = set(
-            Attendance.objects.filter(
-                meeting__in=[m.pk for m in held],
-                membership=membership,
-                status=Attendance.Status.ATTENDED,
-            ).values_list("meeting_id", flat=True)
-        )
         meetings = [
-            {"meeting": m, "attended": m.pk in attended_ids}
-            for m in held
-            if _invited(m, membership.pk)
+            {"meeting": meeting, "attended": attended}
+            for meeting, invited, attended in self.context_meetings(membership, period)
+            if invited
         ]
         return {
             "meetings": meetings,
