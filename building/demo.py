@@ -141,7 +141,9 @@ GUIDELINES = [
 ]
 
 
-def _variants(project, rng):
+def _variants(project, rng, *, chosen):
+    """A gas boiler as the reference and a heat pump with PV; where `chosen`, the
+    municipality has decided on the heat pump (the Erfolgsbilanz counts those)."""
     if project.variants.exists():
         return
     base = float(project.budget_eur or 1_000_000) * 0.06
@@ -166,6 +168,7 @@ def _variants(project, rng):
     heat_pump = Variant.objects.create(
         project=project,
         name="Wärmepumpe mit PV",
+        is_chosen=chosen,
         investment_eur=Decimal(round(base)),
         lifetime_years=20,
         maintenance_eur_per_year=Decimal(round(base * 0.01)),
@@ -270,7 +273,7 @@ def seed(seeded):
                 continue
             services.project_refresh(project=project)
             rng = random.Random(f"{slug}-{name}")  # noqa: S311 - demo data
-            _variants(project, rng)
+            _variants(project, rng, chosen=offset % 2 == 0)  # every second project decided
             entered = _backdate(project, today)
             if offset == count - 1:
                 continue  # one project per member is not assessed yet

@@ -269,6 +269,7 @@ class VariantForm(VersionedModelForm):
         fields = [
             "name",
             "is_reference",
+            "is_chosen",
             "investment_eur",
             "lifetime_years",
             "maintenance_eur_per_year",
@@ -283,6 +284,19 @@ class VariantForm(VersionedModelForm):
             and project.variants.filter(is_reference=True).exclude(pk=self.instance.pk).exists()
         ):
             raise ValidationError(_("Das Vorhaben hat schon eine Referenzvariante."))
+        return value
+
+    def clean_is_chosen(self):
+        # The reference may be the chosen one too: then the project avoids nothing.
+        value = self.cleaned_data["is_chosen"]
+        project = self.instance.project
+        if value and project.variants.filter(is_chosen=True).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(
+                _(
+                    "Das Vorhaben hat schon eine gewählte Variante. Bitte wählen Sie diese "
+                    "zuerst ab."
+                )
+            )
         return value
 
 

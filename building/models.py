@@ -612,6 +612,11 @@ class Variant(VersionedModel):
         default=False,
         help_text=_("Die anderen Varianten werden mit dieser verglichen."),
     )
+    is_chosen = models.BooleanField(
+        _("Gewählte Variante"),
+        default=False,
+        help_text=_("Diese Variante wird umgesetzt; die Erfolgsbilanz rechnet mit ihr."),
+    )
     investment_eur = models.DecimalField(
         _("Investition (€)"), max_digits=14, decimal_places=2, validators=POSITIVE
     )
@@ -642,7 +647,10 @@ class Variant(VersionedModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["project"], condition=Q(is_reference=True), name="variant_one_reference"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(is_chosen=True), name="variant_one_chosen"
+            ),
         ]
 
     def __str__(self):
