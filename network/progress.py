@@ -50,6 +50,7 @@ class OpenItem:
     url: str
     overdue: bool = False
     department_id: int | None = None
+    owner: str = ""  # who has to act: a department, a person ("" when nobody is named)
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,41 @@ class FigureRow:
     detail: str = ""  # date, value, status: what identifies the row beside its title
 
 
+@dataclass(frozen=True)
+class Total:
+    """A sum a report states in words („19 von 36 Mindestkriterien …“): of one member (its
+    progress report, its page in the annual report) or of the whole network (annual report).
+
+    `figure_key`: the member figure whose sum this total is, if it is a state at the
+    period's end (counted since the start); an earlier value then comes from the quarterly
+    snapshots (network.timeseries) when there is no earlier report to compare with. Totals
+    of what happened within the period (tenders published, meetings held) leave it empty
+    and are compared only with an earlier report of the same period length."""
+
+    key: str
+    label: str  # what is counted, as a row of the table of network totals
+    value: float | None
+    unit: str = ""
+    of: float | None = None  # the whole it is a part of: „19 von 36“ and a share
+    figure_key: str = ""
+    detail: str = ""  # what the number is made of, e.g. the ratings „Gold 2, Silber 1“
+
+    @property
+    def share_pct(self) -> float | None:
+        if self.value is None or not self.of:
+            return None
+        return 100 * float(self.value) / float(self.of)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whom a report's sentences are about: one member, or the whole network."""
+
+    name: str  # „Lünen“, or the network's name
+    members: int  # 1 for a member
+    is_network: bool = False
+
+
 class ProgressSection(Protocol):
     key: str
     title: str
@@ -74,6 +110,14 @@ class ProgressSection(Protocol):
     # How each figure is computed, by figure key, in a sentence or three that name which
     # rows count: shown under the dashboard's table and above the rows of one member.
     explanations: dict[str, str]
+    # Optional: the key figures a report draws over the quarters (network.timeseries), and
+    # the words of the section a council member may not know, (word, meaning) pairs for
+    # the report's glossary.
+    trend_keys: tuple[str, ...]
+    glossary: tuple[tuple[str, str], ...]
+    # Optional: where the section's sentences stand on a report's first page (lower first,
+    # 50 when not given).
+    headline_rank: int
 
     def figures(self, memberships, period: Period) -> dict[int, list[Figure]]:
         """Figures for all `memberships` at once, with a fixed number of queries."""
@@ -81,14 +125,25 @@ class ProgressSection(Protocol):
     def context(self, membership, period: Period) -> dict:
         """What `template` needs to show one membership's progress in detail.
 
-        The template also gets `membership`, `period`, `for_pdf` (True in reports) and
-        `compact`: True in the network's annual report, which shows every member, so a
-        section should then render only its summary (the annual report of 60 members must
-        stay under 30 s of PDF layout)."""
+        The template also gets `membership`, `period` and `for_pdf` (True in a member's
+        progress report). The annual report does not call it: its page per member is made
+        of the figures and totals, which cost a fixed number of queries for all members."""
 
     def open_items(self, memberships, today: date) -> list[OpenItem]:
         """Open work of these memberships (a fixed number of queries). Optional: a section
         without open items may leave it out; callers use getattr with a default."""
+
+    def totals(self, memberships, period: Period) -> dict[int | None, list[Total]]:
+        """The section's totals per membership and, under the key None, of all
+        `memberships` together, with a fixed number of queries. Optional, like
+        `open_items`; the reports state them in words (`headlines`) and the annual report
+        lists the network's in a table."""
+
+    def headlines(self, totals: dict[str, Total], before: dict, since: str, scope: Scope):
+        """Sentences for a report's first page from `totals` (by key) of `scope`;
+        `before`: earlier values of the same totals by key (may lack any), `since` what
+        they are the values of („im letzten Bericht (Stand 30.09.2026)“, „am 31.12.2025“):
+        network.reports.summary.compared() words the change. Optional."""
 
     def figure_rows(self, membership, key: str, period: Period) -> list[FigureRow] | None:
         """The rows behind one membership's figure `key`, each marked counted or not, with

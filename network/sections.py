@@ -7,9 +7,11 @@ from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import ActionItem, Attendance, Meeting, Membership
-from .progress import Figure, FigureRow, OpenItem, Period
+from .progress import Figure, FigureRow, OpenItem, Period, Total
+from .templatetags.portal import num, pct
 
 
 def _aware(day: date, end: bool = False) -> datetime:
@@ -50,6 +52,17 @@ class AttendanceSection:
         ),
         "attendance_pct": _("Besuchte Termine geteilt durch eingeladene Termine, in Prozent."),
     }
+    trend_keys = ("attendance_pct",)
+    headline_rank = 90  # after the topics' results
+    glossary = (
+        (
+            _("Teilnahmequote"),
+            _(
+                "Bei wie vielen der Termine, zu denen eine Kommune eingeladen war, mindestens "
+                "eine Person von ihr dabei war, in Prozent."
+            ),
+        ),
+    )
 
     def figure_rows(self, membership, key: str, period: Period) -> list[FigureRow] | None:
         """The held meetings of the period (two queries)."""
@@ -123,6 +136,78 @@ class AttendanceSection:
             ]
         return result
 
+    def totals(self, memberships, period: Period) -> dict[int | None, list[Total]]:
+        """Three queries: the held meetings with their participants, and the attendances
+        (members represented, and people) of these meetings."""
+        memberships = list(memberships)
+        held = list(_held_meetings({m.network_id for m in memberships}, period))
+        represented = set(
+            Attendance.objects.filter(
+                meeting__in=[m.pk for m in held],
+                membership__in=[m.pk for m in memberships],
+                status=Attendance.Status.ATTENDED,
+            ).values_list("meeting_id", "membership_id")
+        )
+        people = Attendance.objects.filter(
+            meeting__in=[m.pk for m in held], status=Attendance.Status.ATTENDED
+        ).count()
+        result, all_invited = {}, 0
+        for membership in memberships:
+            invited = [
+                m
+                for m in held
+                if m.network_id == membership.network_id and _invited(m, membership.pk)
+            ]
+            attended = sum(1 for m in invited if (m.pk, membership.pk) in represented)
+            all_invited += len(invited)
+            result[membership.pk] = [
+                Total("meetings_held", _("Termine abgehalten"), len(invited)),
+                Total(
+                    "meetings_represented",
+                    _("Termine, bei denen die Kommune vertreten war"),
+                    attended,
+                    of=len(invited),
+                ),
+            ]
+        result[None] = [
+            Total("meetings_held", _("Termine abgehalten"), len(held)),
+            Total(
+                "meetings_represented",
+                _("Einladungen, bei denen die Kommune vertreten war"),
+                len(represented),
+                of=all_invited,
+                detail=_("%(n)s Teilnahmen von Personen") % {"n": num(people)},
+            ),
+        ]
+        return result
+
+    def headlines(self, totals, before, since, scope):
+        held, represented = totals["meetings_held"], totals["meetings_represented"]
+        if not held.value:
+            return []
+        values = {
+            "held": num(held.value),
+            "n": num(represented.value),
+            "of": num(represented.of),
+            "share": pct(represented.share_pct),
+            "name": scope.name,
+        }
+        if scope.is_network:
+            text = ngettext(
+                "Das Netzwerk hat im Zeitraum %(held)s Termin abgehalten; die Kommunen waren "
+                "bei %(n)s von %(of)s Einladungen vertreten (%(share)s).",
+                "Das Netzwerk hat im Zeitraum %(held)s Termine abgehalten; die Kommunen "
+                "waren bei %(n)s von %(of)s Einladungen vertreten (%(share)s).",
+                int(held.value),
+            )
+        else:
+            text = ngettext(
+                "%(name)s war bei %(n)s von %(of)s Termin des Netzwerks vertreten (%(share)s).",
+                "%(name)s war bei %(n)s von %(of)s Terminen des Netzwerks vertreten (%(share)s).",
+                int(represented.of),
+            )
+        return [text % values]
+
     def context(self, membership, period: Period) -> dict:
         meetings = [
             {"meeting": meeting, "attended": attended}
@@ -145,7 +230,7 @@ class AttendanceSection:
         items = (
             ActionItem.objects.open()
             .filter(membership__in=[m.pk for m in memberships])
-            .select_related("membership__network", "membership__municipality")
+            .select_related("membership__network", "membership__municipality", "owner")
             .order_by("due_on", "id")
         )
         return [
@@ -159,6 +244,7 @@ class AttendanceSection:
                     args=[item.membership.network.slug, item.membership.municipality.slug],
                 ),
                 overdue=bool(item.due_on and item.due_on < today),
+                owner=item.owner.get_full_name() or str(item.owner) if item.owner else "",
             )
             for item in items
         ]

@@ -137,6 +137,7 @@ MATRIX = {
     "network:report_detail": r(NETWORK, args=lambda d: [d.report.pk]),
     "network:report_status": r(NETWORK, args=lambda d: [d.report.pk]),
     "network:report_download": r(NETWORK, args=lambda d: [d.report.pk]),
+    "network:report_html": r(NETWORK, args=lambda d: [d.report.pk]),
     "network:report_retry": r(post=LUENEN, args=lambda d: [d.failed_report.pk]),
     "network:report_preview": r(NETWORK, args=lambda d: [d.report.pk]),
     # --- procurement -------------------------------------------------------------------------
@@ -329,7 +330,7 @@ def data(actors, settings, tmp_path):
         year=2026,
         number=1,
     )
-    report.store(report.claim(), PDF, {"members": {}, "labels": {}})
+    report.store(report.claim(), PDF, {"members": {}, "labels": {}}, "<p>HTML-Fassung</p>")
     failed = Report.objects.create(
         network=network,
         membership=actors.luenen,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network.documents import DocumentForm, document_response, document_store
+from network.markdown import render_markdown
 from network.models import Document
 from network.views.common import network_view, page_context, posted
 from network.views.edit import form_page
@@ -20,7 +21,6 @@ from ..forms import (
 from ..models import (
     Guideline,
 )
-from ..rendering import render_markdown
 from .common import _number
 
 

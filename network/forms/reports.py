@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from network.forms import fields
 from network.models import Membership, Report
+from network.models.reports import INTRO_MAX_LENGTH
 from network.progress import Period
 
 
@@ -22,6 +23,12 @@ class ReportRequestForm(forms.Form):
     year = fields.YearField(
         label=_("Jahr"),
         help_text=_("Ein Fortschrittsbericht reicht vom Jahresbeginn bis heute."),
+    )
+    intro = fields.TextField(
+        label=Report._meta.get_field("intro").verbose_name,
+        help_text=Report._meta.get_field("intro").help_text,
+        required=False,
+        max_length=INTRO_MAX_LENGTH,
     )
 
     def __init__(self, *args, access, **kwargs):

@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .people import Membership, Network
 
+INTRO_MAX_LENGTH = 3000  # about one page
+
 
 def report_path(instance, filename):
     return f"reports/{instance.network_id}/{instance.year}/{instance.pk}-{filename}"
@@ -101,6 +103,20 @@ class Report(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to=report_path, blank=True)
+    # The accessible HTML version (BITV: an alternative to the PDF), made from the same
+    # context in the same build, so both show the same numbers.
+    html_file = models.FileField(upload_to=report_path, blank=True)
+    # What the coordinator (progress report) or the moderator (annual report) writes for the
+    # first page, in Markdown; rendered sanitised (network.markdown) and frozen with the PDF.
+    intro = models.TextField(
+        _("Text für die erste Seite"),
+        blank=True,
+        max_length=INTRO_MAX_LENGTH,
+        help_text=_(
+            "Ihre Einordnung für den Rat, z. B. was gut lief und was als Nächstes ansteht. "
+            "Absätze mit einer Leerzeile, **fett**, Listen mit „- “ am Zeilenanfang."
+        ),
+    )
     # The key figures the report showed, {"members": {membership id: {key: value}},
     # "labels": {key: [label, unit]}}: the next report of the same kind compares with it.
     figures = models.JSONField(_("Kennzahlen"), default=dict, blank=True)
@@ -275,18 +291,34 @@ class Report(models.Model):
         self.progress = percent
         return bool(self._owned(attempt).update(progress=percent, heartbeat_at=timezone.now()))
 
-    def store(self, attempt: int, pdf: bytes, figures: dict) -> bool:
-        """Keep the finished PDF and mark the job done (only by the attempt that owns it)."""
+    def store(self, attempt: int, pdf: bytes, figures: dict, html: str = "") -> bool:
+        """Keep the finished PDF (and its HTML version) and mark the job done (only by the
+        attempt that owns it)."""
         name = default_storage.save(
             report_path(self, f"{self.kind}-{self.reference}.pdf"), ContentFile(pdf)
         )
+        html_name = (
+            default_storage.save(
+                report_path(self, f"{self.kind}-{self.reference}.html"),
+                ContentFile(html.encode()),
+            )
+            if html
+            else ""
+        )
         now = timezone.now()
         updated = self._owned(attempt).update(
-            status=self.Status.DONE, progress=100, file=name, figures=figures, finished_at=now
+            status=self.Status.DONE,
+            progress=100,
+            file=name,
+            html_file=html_name,
+            figures=figures,
+            finished_at=now,
         )
         if not updated:
             # Somebody else owns the job now: our copy is not the record.
             default_storage.delete(name)
+            if html_name:
+                default_storage.delete(html_name)
             return False
         self.refresh_from_db()
         return True

@@ -1,4 +1,9 @@
-"""Build one report: context → HTML → PDF. Slow; called outside any transaction."""
+"""Build one report: context → HTML → PDF, and the HTML version from the same context.
+Slow; called outside any transaction."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
 
 from network.models import Report
 
@@ -6,10 +11,18 @@ from .context import context_for_report, render_report_html
 from .pdf import html_to_pdf
 
 
-def render_report(report: Report, on_progress=None) -> tuple[bytes, dict]:
-    """The PDF of `report` and the figures snapshot to store with it."""
+@dataclass(frozen=True)
+class Built:
+    pdf: bytes
+    html: str  # the accessible HTML version
+    figures: dict  # the snapshot the next report compares with
+
+
+def render_report(report: Report, on_progress=None) -> Built:
     context = context_for_report(report, on_progress=on_progress)
     html = render_report_html(context)
     if on_progress:
-        on_progress(92)
-    return html_to_pdf(html), context.figures_snapshot()
+        on_progress(85)
+    back = reverse("network:report_detail", args=[report.network.slug, report.pk])
+    web = render_report_html(context, web=True, back_url=back)
+    return Built(html_to_pdf(html), web, context.figures_snapshot())

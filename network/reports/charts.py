@@ -41,20 +41,26 @@ def mini_bar(value, maximum, width: int = 80, height: int = 10):
     )
 
 
-def bar_chart(title: str, items, unit: str = "", highlight: str | None = None, width: int = 460):
-    """Horizontal bar chart: items are (label, value); labels and values as text."""
+def bar_chart(
+    title: str, items, unit: str = "", highlight: str | None = None, width: int = 460, chart_id=""
+):
+    """Horizontal bar chart: items are (label, value); labels and values as text, a scale
+    from 0 to the top below the bars. `title` is the chart's alternative text (the SVG's
+    <title>: screen readers read it, and the tagged PDF keeps it as the figure's /Alt)."""
     items = list(items)
     label_width, value_width, row = 170, 70, 18
     plot = width - label_width - value_width
     maximum = scale_for(unit, max((v for _, v in items if v is not None), default=0))
-    height = row * len(items) + 4
+    bars_height = row * len(items) + 4
+    height = bars_height + 22
+    chart_id = chart_id or f"chart-{abs(hash((title, tuple(items)))) % 10**8}"
     parts = [
         format_html(
             '<svg class="chart" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" '
             'aria-labelledby="{id}-t"><title id="{id}-t">{t}</title>',
             w=width,
             h=height,
-            id=f"chart-{abs(hash((title, tuple(items)))) % 10**8}",
+            id=chart_id,
             t=title,
         )
     ]
@@ -83,6 +89,21 @@ def bar_chart(title: str, items, unit: str = "", highlight: str | None = None, w
                 shown=shown,
             )
         )
+    # The scale: a line under the bars, 0 at its start and the top at its end.
+    top = f"{num(maximum or 0, 0)}{(' ' + unit) if unit else ''}"
+    parts.append(
+        format_html(
+            '<line x1="{x1}" x2="{x2}" y1="{y}" y2="{y}" stroke="{c}" stroke-width="1"></line>'
+            '<text x="{x1}" y="{ty}" font-size="9" fill="#111">0</text>'
+            '<text x="{x2}" y="{ty}" font-size="9" fill="#111" text-anchor="end">{top}</text>',
+            x1=label_width,
+            x2=label_width + plot,
+            y=bars_height + 2,
+            ty=bars_height + 14,
+            c=TREND_AXIS,
+            top=top,
+        )
+    )
     parts.append(mark_safe("</svg>"))  # noqa: S308 - constant markup
     return mark_safe("".join(str(p) for p in parts))  # noqa: S308 - every part escaped above
 

@@ -13,13 +13,11 @@ class SectionPart:
     html: SafeString
 
     @classmethod
-    def render(cls, section, membership, period, compact: bool = False) -> "SectionPart":
+    def render(cls, section, membership, period) -> "SectionPart":
         context = {
             **section.context(membership, period),
             "membership": membership,
             "period": period,
             "for_pdf": True,
-            # The annual report shows every member: sections may render a short version.
-            "compact": compact,
         }
         return cls(section.key, str(section.title), render_to_string(section.template, context))

@@ -90,6 +90,7 @@ def report_request(
     requested_by=None,
     membership: Membership | None = None,
     period: Period | None = None,
+    intro: str = "",
 ) -> tuple[Report, bool]:
     """The job for this report, and whether it is new.
 
@@ -117,6 +118,7 @@ def report_request(
             year=year,
             number=(highest or 0) + 1,
             requested_by=requested_by,
+            intro=intro,
         )
         existing = _same_open_job(report)
         if existing is not None:
@@ -266,7 +268,7 @@ def report_build(*, report_id: int, final_try: bool = True, in_worker: bool = Fa
     try:
         with _lease_renewed(report, attempt, in_thread=in_worker):
             _wait_for_test_gate(attempt)
-            pdf, figures = build.render_report(
+            built = build.render_report(
                 report, on_progress=lambda percent: report.set_progress(attempt, percent)
             )
     except TRANSIENT_ERRORS:
@@ -292,7 +294,7 @@ def report_build(*, report_id: int, final_try: bool = True, in_worker: bool = Fa
         if report.fail(attempt, message):
             report_tell(report=report)
         return "failed"
-    if not report.store(attempt, pdf, figures):
+    if not report.store(attempt, built.pdf, built.figures, built.html):
         return "skipped"
     report_tell(report=report)
     return "done"

@@ -4,6 +4,7 @@ from django import template
 
 from network.reports.charts import mini_bar, scale_for
 from network.reports.figures import format_figure
+from network.templatetags.portal import eur
 
 register = template.Library()
 
@@ -12,6 +13,12 @@ register = template.Library()
 def figure(value, unit=""):
     """12 → "12"; 42.25 with "%" → "42,3 %"; None → "–" (whole numbers without decimals)."""
     return format_figure(value, unit)
+
+
+@register.filter
+def amount(value, unit=""):
+    """A total: euros without cents ("1.234.568 €"), everything else as `figure`."""
+    return eur(value, 0) if unit == "€" else format_figure(value, unit)
 
 
 @register.simple_tag

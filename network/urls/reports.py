@@ -21,6 +21,11 @@ urlpatterns = [
         name="report_download",
     ),
     path(
+        "n/<slug:network_slug>/berichte/<int:pk>/html/",
+        reports.report_html,
+        name="report_html",
+    ),
+    path(
         "n/<slug:network_slug>/berichte/<int:pk>/erneut/",
         reports.report_retry,
         name="report_retry",

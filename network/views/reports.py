@@ -12,7 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from network.documents import file_response
 from network.forms.reports import ReportRequestForm
 from network.models import Report
+from network.progress import Period
 from network.reports.context import context_for_report, render_report_html
+from network.reports.summary import report_filename
 from network.services.reports import builds_in_process
 from network.services.reports import report_request as request_report
 from network.services.reports import report_retry as retry_report
@@ -63,6 +65,7 @@ def report_request(request, access):
         membership=membership,
         period=form.period(),
         requested_by=request.user,
+        intro=form.cleaned_data["intro"],
     )
     report.refresh_from_db(fields=["status", "sent_at"])
     if not created:
@@ -127,8 +130,31 @@ def report_download(request, access, pk):
     report = _report(access, pk)
     if report.status != Report.Status.DONE or not report.file:
         raise Http404
-    name = f"{report.get_kind_display()}-{report.reference}.pdf".replace(" ", "-")
-    return file_response(report.file, filename=name, content_type="application/pdf")
+    return file_response(report.file, filename=_filename(report), content_type="application/pdf")
+
+
+def _filename(report: Report, ext: str = "pdf") -> str:
+    return report_filename(
+        kind_label=Report.Kind(report.kind).label,
+        network=report.network,
+        municipality_name=report.membership.municipality.name if report.membership_id else "",
+        period=Period(report.period_start, report.period_end),
+        ext=ext,
+    )
+
+
+@network_view
+@require_GET
+def report_html(request, access, pk):
+    """The accessible HTML version of a done report: stored with its PDF, same numbers."""
+    report = _report(access, pk)
+    if report.status != Report.Status.DONE or not report.html_file:
+        raise Http404
+    with report.html_file.open("rb") as stored:
+        html = stored.read().decode()
+    response = HttpResponse(html)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @network_view
@@ -157,4 +183,5 @@ def report_preview(request, access, pk):
     """The report as HTML, from the same context object the PDF is made of."""
     report = _report(access, pk)
     back = reverse("network:report_detail", args=[access.network.slug, report.pk])
-    return HttpResponse(render_report_html(context_for_report(report), preview=True, back_url=back))
+    html = render_report_html(context_for_report(report), preview=True, back_url=back)
+    return HttpResponse(html)

@@ -55,7 +55,6 @@ def sections(monkeypatch, settings, tmp_path):
     (templates / "roadmap.html").write_text(
         "<ul>{% for m in milestones %}<li>Meilenstein: {{ m }}</li>{% endfor %}</ul>"
         "<p>Kommune im Fragment: {{ membership.municipality.name }}</p>"
-        "{% if compact %}<p>Kurzfassung für die Erfolgsbilanz</p>{% endif %}"
     )
     settings.TEMPLATES = [
         {**settings.TEMPLATES[0], "DIRS": [*settings.TEMPLATES[0]["DIRS"], tmp_path / "templates"]}
@@ -118,9 +117,10 @@ def test_municipality_report_pdf_reads_back(actors, sections, tmp_path):
     )
     from network.reports.build import render_report
 
-    pdf, figures = render_report(report)
+    built = render_report(report)
+    figures = built.figures
     path = tmp_path / "bericht.pdf"
-    path.write_bytes(pdf)
+    path.write_bytes(built.pdf)
     text = pdf_text(path)
     info = pdf_info(path)
     assert "Tagged:          yes" in info
@@ -129,7 +129,6 @@ def test_municipality_report_pdf_reads_back(actors, sections, tmp_path):
     assert "Kommunales Netzwerk Nachhaltigkeit" in text
     assert "Meilenstein: Kriterienkatalog beschlossen" in text
     assert "Kommune im Fragment: Lünen" in text
-    assert "Kurzfassung" not in text
     assert "Zweites Netzwerktreffen" in text
     assert "Ratsbeschluss vorbereiten" in text and "überfällig" in text
     assert f"Vergleich mit Bericht {previous.reference}" in text
@@ -153,12 +152,19 @@ def test_bookmarks_follow_the_chapters(actors, sections):
         string=render_report_html(context), base_url=BASE_URL, url_fetcher=SafeURLFetcher()
     ).render()
     top = [label for label, *_rest in document.make_bookmark_tree()]
-    assert top[:3] == [
+    assert top[:5] == [
         f"Erfolgsbilanz {timezone.localdate().year}",
+        "Das Wichtigste in Kürze",
         "Inhalt",
+        "Das Netzwerk in Zahlen",
         "Kennzahlen im Überblick",
     ]
-    assert "Fortschritt im Einzelnen" in top and "Veränderungen seit dem letzten Bericht" in top
+    assert "Die Mitglieder" in top and "Veränderungen seit dem letzten Bericht" in top
+    assert top[-1] == "Begriffe"
+    # Each member's page is a bookmark below „Die Mitglieder“.
+    tree = document.make_bookmark_tree()
+    children = [label for label, *_rest in tree[top.index("Die Mitglieder")][2]]
+    assert children == ["Herten", "Lünen"]
 
 
 @needs_poppler
@@ -172,10 +178,11 @@ def test_annual_report_has_every_member(actors, sections, tmp_path):
     path.write_bytes(html_to_pdf(render_report_html(context)))
     text = pdf_text(path)
     assert "Erfolgsbilanz" in text
-    assert "Kommune im Fragment: Lünen" in text and "Kommune im Fragment: Herten" in text
-    # Sections are asked for their short version in the annual report.
-    assert text.count("Kurzfassung für die Erfolgsbilanz") == 2
-    assert "0 von 0 Terminen besucht." in text
+    # A page per member from the figures read for all of them: no section fragments,
+    # which would cost queries per member.
+    assert "Kennzahlen von Lünen und Mitte des Netzwerks" in text
+    assert "Kennzahlen von Herten und Mitte des Netzwerks" in text
+    assert "Kommune im Fragment" not in text
     assert "Hamm" not in text
 
 

@@ -45,7 +45,7 @@ def builder(monkeypatch):
             on_progress(50)
         if failures:
             raise failures.pop(0)
-        return FAKE_PDF, FIGURES
+        return build.Built(FAKE_PDF, "<html></html>", FIGURES)
 
     monkeypatch.setattr(build, "render_report", render_report)
     render_report.calls = calls

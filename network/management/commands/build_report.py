@@ -30,7 +30,9 @@ class Command(BaseCommand):
         which.add_argument("--annual", type=int, metavar="JAHR", help="Erfolgsbilanz des Jahres")
         parser.add_argument("--year", type=int, help="Jahr des Fortschrittsberichts")
         parser.add_argument("--output", required=True, type=Path)
-        parser.add_argument("--html", action="store_true", help="HTML statt PDF schreiben")
+        parser.add_argument(
+            "--html", action="store_true", help="die barrierefreie HTML-Fassung statt PDF"
+        )
 
     def handle(self, *args, **options):
         network = Network.objects.filter(slug=options["network"]).first()
@@ -54,8 +56,10 @@ class Command(BaseCommand):
             kind, period = Report.Kind.MUNICIPALITY, Period(date(year, 1, 1), end)
         started = time.perf_counter()
         context = build_context(network=network, kind=kind, period=period, membership=membership)
-        html = render_report_html(context)
-        data = html.encode() if options["html"] else html_to_pdf(html)
+        if options["html"]:
+            data = render_report_html(context, web=True).encode()
+        else:
+            data = html_to_pdf(render_report_html(context))
         Path(options["output"]).write_bytes(data)
         self.stdout.write(
             f"{options['output']}: {len(data):,} Bytes in {time.perf_counter() - started:.1f} s"
