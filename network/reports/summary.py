@@ -33,13 +33,6 @@ GLOSSARY = (
         ),
     ),
     (
-        gettext_lazy("Zwischenstand"),
-        gettext_lazy(
-            "Der Berichtszeitraum ist noch nicht zu Ende: die Zahlen können sich bis zu "
-            "seinem Ende noch ändern."
-        ),
-    ),
-    (
         gettext_lazy("Quartal (Q1 bis Q4)"),
         gettext_lazy(
             "Ein Vierteljahr: Q1 = Januar bis März, Q2 = April bis Juni, Q3 = Juli bis "

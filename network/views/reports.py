@@ -6,11 +6,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from network.documents import file_response
 from network.forms.reports import ReportRequestForm
+from network.markdown import render_markdown
 from network.models import Report
 from network.progress import Period
 from network.reports.context import context_for_report, render_report_html
@@ -103,6 +105,7 @@ def _status_context(access, report) -> dict:
         "can_retry": access.can_request_report(report.membership),
         "takeover_minutes": minutes,
         "broker_down": report.status == Report.Status.PENDING and report.sent_at is None,
+        "filename": _filename(report),
     }
 
 
@@ -113,7 +116,12 @@ def report_detail(request, access, pk):
     return render(
         request,
         "network/reports/detail.html",
-        {"access": access, **_status_context(access, report)},
+        {
+            "access": access,
+            **_status_context(access, report),
+            "intro_html": mark_safe(render_markdown(report.intro, first_heading=3)),  # noqa: S308 - nh3
+            "intro_label": _("Text für die erste Seite"),
+        },
     )
 
 

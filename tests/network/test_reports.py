@@ -45,14 +45,24 @@ def make_report(actors, status=Report.Status.PENDING, membership="luenen", numbe
 def done_report(actors, **kwargs):
     report = make_report(actors, **kwargs)
     attempt = report.claim()
-    report.store(attempt, FAKE_PDF, {"members": {}, "labels": {}})
+    report.store(attempt, FAKE_PDF, {"members": {}, "labels": {}}, STORED_HTML)
     return report
+
+
+STORED_HTML = "<!DOCTYPE html><html lang=de><title>Fortschrittsbericht</title><p>Gespeichert</p>"
 
 
 class TestAnonymousAndOutsider:
     @pytest.mark.parametrize(
         "name",
-        ["report_list", "report_detail", "report_status", "report_download", "report_preview"],
+        [
+            "report_list",
+            "report_detail",
+            "report_status",
+            "report_download",
+            "report_html",
+            "report_preview",
+        ],
     )
     def test_anonymous_goes_to_login(self, client, actors, name):
         report = done_report(actors)
@@ -63,7 +73,14 @@ class TestAnonymousAndOutsider:
 
     @pytest.mark.parametrize(
         "name",
-        ["report_list", "report_detail", "report_status", "report_download", "report_preview"],
+        [
+            "report_list",
+            "report_detail",
+            "report_status",
+            "report_download",
+            "report_html",
+            "report_preview",
+        ],
     )
     def test_outsider_gets_404(self, actors, name):
         report = done_report(actors)
@@ -91,6 +108,7 @@ class TestAnonymousAndOutsider:
         client = actors.client(actors.moderator)
         assert client.get(u("report_detail", foreign.pk)).status_code == 404
         assert client.get(u("report_download", foreign.pk)).status_code == 404
+        assert client.get(u("report_html", foreign.pk)).status_code == 404
 
 
 class TestList:
@@ -164,6 +182,41 @@ class TestRequest:
             )
         report = Report.objects.get()
         assert report.membership == actors.luenen and report.status == "done"
+
+    def test_the_text_for_the_first_page_is_kept_with_the_report(
+        self, actors, builder, eager, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            actors.client(actors.coordinator).post(
+                u("report_request"),
+                {
+                    "kind": "municipality",
+                    "membership": actors.luenen.pk,
+                    "year": 2026,
+                    "intro": "Der Rat hat **Recyclingpapier** beschlossen.<script>x()</script>",
+                },
+            )
+        report = Report.objects.get()
+        assert report.intro.startswith("Der Rat hat **Recyclingpapier**")
+        page = actors.client(actors.coordinator).get(u("report_detail", report.pk))
+        text = page.content.decode()
+        assert "<strong>Recyclingpapier</strong>" in text and "<script>x()" not in text
+
+    def test_an_overlong_text_is_refused_in_german_and_nothing_is_requested(self, actors):
+        response = actors.client(actors.coordinator).post(
+            u("report_request"),
+            {
+                "kind": "municipality",
+                "membership": actors.luenen.pk,
+                "year": 2026,
+                "intro": "x" * 3001,
+            },
+        )
+        assert response.status_code == 400
+        text = response.content.decode()
+        assert "Der Text ist 3.001 Zeichen lang; erlaubt sind höchstens 3.000." in text
+        assert "x" * 3001 in text  # what was typed comes back, nothing is lost
+        assert not Report.objects.exists()
 
     def test_coordinator_cannot_request_for_another_member(self, actors):
         response = actors.client(actors.coordinator).post(
@@ -255,9 +308,28 @@ class TestDownload:
 
     def test_unfinished_report_has_no_download(self, actors):
         report = make_report(actors)
-        assert (
-            actors.client(actors.moderator).get(u("report_download", report.pk)).status_code == 404
-        )
+        client = actors.client(actors.moderator)
+        assert client.get(u("report_download", report.pk)).status_code == 404
+        assert client.get(u("report_html", report.pk)).status_code == 404
+
+    def test_file_name_names_municipality_and_period(self, actors):
+        report = done_report(actors)  # Lünen, 01.01.–30.06.2026
+        response = actors.client(actors.coordinator).get(u("report_download", report.pk))
+        disposition = response["Content-Disposition"]
+        assert 'filename="Fortschrittsbericht-Luenen-2026-Q2.pdf"' in disposition
+        page = actors.client(actors.coordinator).get(u("report_detail", report.pk))
+        assert "Fortschrittsbericht-Luenen-2026-Q2.pdf" in page.content.decode()
+
+    def test_html_version_is_the_stored_one(self, actors):
+        """The frozen HTML made with the PDF, for every member of the network (like the
+        PDF), not one rendered from today's data."""
+        report = done_report(actors)
+        response = actors.client(actors.other).get(u("report_html", report.pk))
+        assert response.status_code == 200
+        assert response.content.decode() == STORED_HTML
+        assert response["Cache-Control"] == "private, no-store"
+        detail = actors.client(actors.other).get(u("report_detail", report.pk)).content.decode()
+        assert u("report_html", report.pk) in detail and "Barrierefreie HTML-Fassung" in detail
 
 
 class TestRetry:
