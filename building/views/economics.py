@@ -59,13 +59,23 @@ def _variant_form(request, access, project, variant):
         prefix="energy",
     )
 
-    @transaction.atomic
     def save(form):
-        saved = form.save_checked()
-        if saved is not None:
-            formset.instance = saved
-            formset.save()
-        return saved
+        try:
+            with transaction.atomic():
+                saved = form.save_checked()
+                if saved is not None:
+                    formset.instance = saved
+                    formset.save()
+                return saved
+        except IntegrityError:
+            # Two people marked another variant as reference or as chosen at the same
+            # moment: the form's check passed for both, the database keeps one.
+            raise ValidationError(
+                _(
+                    "Gerade wurde eine andere Variante als Referenz oder als gewählt "
+                    "markiert. Bitte laden Sie die Seite neu und prüfen Sie die Auswahl."
+                )
+            ) from None
 
     economics = reverse("building:project_economics", args=[access.network.slug, project.pk])
     return form_page(

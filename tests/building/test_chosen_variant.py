@@ -211,6 +211,32 @@ class TestViews:
         gas.refresh_from_db()
         assert not gas.is_chosen
 
+    def test_a_choice_made_at_the_same_moment_is_refused_not_a_server_error(
+        self, actors, data, monkeypatch
+    ):
+        """Two people choose different variants at once: both pass the form's check, the
+        database's constraint keeps one; the other gets a German message."""
+        from building.forms import VariantForm
+
+        client = actors.client(actors.coordinator)
+        gas, pump = data.variants
+        Variant.objects.filter(pk=pump.pk).update(is_chosen=True)
+        gas.refresh_from_db()
+        # The other person's check ran before this choice was saved.
+        monkeypatch.setattr(VariantForm, "clean_is_chosen", lambda form: True)
+
+        response = client.post(
+            u("variant_edit", data.project.pk, gas.pk),
+            edit_payload(gas, is_chosen="on", name="Gaskessel, umbenannt"),
+        )
+
+        assert response.status_code == 200  # the form again, with what was typed
+        assert "Gerade wurde eine andere Variante als Referenz oder als gewählt" in text_of(
+            response
+        )
+        gas.refresh_from_db()
+        assert (gas.is_chosen, gas.name) == (False, "Gaskessel")
+
     @pytest.mark.parametrize(("who", "status"), [("other", 403), ("outsider", 404)])
     def test_others_cannot_choose(self, actors, data, who, status):
         client = actors.client(getattr(actors, who))
