@@ -554,3 +554,73 @@ def _seed_second_network(accounts, today):
                 "status": "held" if day < today else "planned",
             },
         )
+
+
+ANNUAL_INTRO = """Im Jahr {year} wurde aus Beschlüssen Alltag: Die sechs Mitglieder haben
+weitere Mindestkriterien mit ihren Fachbereichen abgestimmt und wenden sie in ihren
+Ausschreibungen an. Die Netzwerktreffen waren gut besucht, und die ersten Bauvorhaben
+wurden nach dem gemeinsamen Raster bewertet.
+
+Für das kommende Jahr empfehlen wir den Räten:
+
+- die noch offenen Kriterien für Reinigung und Catering zu beschließen,
+- bei Bauvorhaben die Wirtschaftlichkeit über den ganzen Lebenszyklus zu vergleichen,
+- die Fahrpläne um Termine für die Schulung der Vergabestellen zu ergänzen.
+"""
+
+PROGRESS_INTRO = """Im Quartal hat die **Zentrale Vergabestelle** die abgestimmten Kriterien
+in ihren Ausschreibungen angewendet. Offen sind noch Zustimmungen der Fachbereiche
+„Finanzen“ sowie „Umwelt und Klimaschutz“; sie stehen in der nächsten Runde an.
+"""
+
+
+def seed_reports(seeded: Seeded) -> list:
+    """Two finished reports, built as the portal builds them: the Erfolgsbilanz of the last
+    full year (with the moderation's text) and Lünen's progress report of the last ended
+    quarter (with the coordination's). Slow (WeasyPrint); run outside the demo's
+    transaction. A report already there is not built again."""
+    from .models import Report
+    from .progress import Period
+    from .services.reports import quarter_before, report_build, report_request
+
+    network, today = seeded.network, seeded.today
+    luenen = seeded.memberships["luenen"]
+    jobs = [
+        (Report.Kind.MUNICIPALITY, luenen, quarter_before(today), "luenen", PROGRESS_INTRO),
+    ]
+    if network.started_on.year < today.year:
+        year = today.year - 1
+        jobs.insert(
+            0,
+            (
+                Report.Kind.ANNUAL,
+                None,
+                Period.year(year),
+                "moderator",
+                ANNUAL_INTRO.format(year=year),
+            ),
+        )
+    built = []
+    for kind, membership, period, who, intro in jobs:
+        done = Report.objects.filter(
+            network=network,
+            kind=kind,
+            membership=membership,
+            period_start=period.start,
+            period_end=period.end,
+            status=Report.Status.DONE,
+        )
+        if done.exists():
+            continue
+        report, _new = report_request(
+            network=network,
+            kind=kind,
+            membership=membership,
+            period=period,
+            requested_by=seeded.users[who],
+            intro=intro,
+            send=False,
+        )
+        report_build(report_id=report.pk)
+        built.append(report)
+    return built

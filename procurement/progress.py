@@ -115,8 +115,8 @@ class ProcurementSection:
         return result
 
     def totals(self, memberships, period):
-        """Six queries: released criteria per network, adoptions, milestones, tender
-        shares (three)."""
+        """Six queries (seven for the state at a past period's end): released criteria per
+        network, adoptions, milestones, tender shares (three)."""
         ids = [m.pk for m in memberships]
         released = dict(
             Criterion.objects.filter(
@@ -126,9 +126,11 @@ class ProcurementSection:
             .annotate(n=Count("pk"))
             .values_list("network_id", "n")
         )
-        adoptions = stats.adoption_counts(ids)
-        roadmaps = stats.roadmap_counts(ids, min(timezone.localdate(), period.end))
-        shares = stats.shares_for(ids, period.start, period.end)
+        # A period that is over (a report of last year): the state at its end, as figures().
+        as_of = period.end if getattr(period, "state_at_end", False) else None
+        adoptions = stats.adoption_counts(ids, as_of=as_of)
+        roadmaps = stats.roadmap_counts(ids, min(timezone.localdate(), period.end), as_of=as_of)
+        shares = stats.shares_for(ids, period.start, period.end, as_of=as_of)
 
         def totals_of(agreed, possible, road, share):
             return [

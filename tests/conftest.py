@@ -34,6 +34,12 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path_factory):
+    # Reports and uploads a test stores (the demo builds two reports) stay out of var/.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     # The database is rolled back after every test, the in-memory cache is not: on SQLite
     # ids are reused, so a later test could meet a network's figures of an earlier one.

@@ -16,7 +16,7 @@ from django.db.models import F, Max
 from building.models import BuildingProject
 from building.progress import BuildingSection
 from network import overview, progress
-from network.models import Attendance, Meeting, Membership, Role, User
+from network.models import Attendance, Meeting, Membership, Report, Role, User
 from procurement.models import Criterion, DepartmentApproval, Milestone, Tender
 
 pytestmark = pytest.mark.django_db
@@ -176,6 +176,27 @@ def check_years_in_charts(today):
         assert values[0] == 0 and values[-1] > values[len(values) // 2] > 0, (key, values)
 
 
+def check_reports(today):
+    """Two finished reports a moderator can hand on: last year's Erfolgsbilanz with the
+    moderation's text, and Lünen's report of the quarter that ended last."""
+    from network.services.reports import quarter_before
+
+    done = Report.objects.filter(network__slug="knn", status=Report.Status.DONE)
+    annual = done.get(kind=Report.Kind.ANNUAL)
+    assert (annual.period_start, annual.period_end) == (
+        date(today.year - 1, 1, 1),
+        date(today.year - 1, 12, 31),
+    )
+    quarter = done.get(kind=Report.Kind.MUNICIPALITY, membership__municipality__slug="luenen")
+    assert (quarter.period_start, quarter.period_end) == tuple(
+        quarter_before(today).__dict__.values()
+    )
+    for report in (annual, quarter):
+        assert report.file and report.html_file and report.intro
+        assert report.figures["totals"]  # the next report's sentences compare with them
+    assert "Einordnung der Moderation" in annual.html_file.read().decode()
+
+
 @pytest.mark.parametrize("today", DAYS, ids=str)
 def test_the_demo_is_alive_on(settings, today):
     seed(settings, today)
@@ -186,6 +207,7 @@ def test_the_demo_is_alive_on(settings, today):
     check_projects(today)
     check_people_and_criteria()
     check_years_in_charts(today)
+    check_reports(today)
 
 
 def counts():
@@ -199,6 +221,7 @@ def counts():
             DepartmentApproval,
             Tender,
             BuildingProject,
+            Report,
         )
     ]
 

@@ -416,6 +416,10 @@ def build_context(
 ) -> ReportContext:
     """Everything a report shows, read once; no rendering state in here."""
     today = today or timezone.localdate()
+    if period.end < today:
+        # A period that is over (last year's Erfolgsbilanz made today): the sections answer
+        # with the state at its end, not with today's, as for the quarterly snapshots.
+        period = timeseries.PastPeriod(period.start, period.end)
     annual = kind == Report.Kind.ANNUAL
     sections = progress.sections()
     all_members = list(

@@ -91,6 +91,7 @@ def report_request(
     membership: Membership | None = None,
     period: Period | None = None,
     intro: str = "",
+    send: bool = True,
 ) -> tuple[Report, bool]:
     """The job for this report, and whether it is new.
 
@@ -98,7 +99,8 @@ def report_request(
     once the transaction commits. The same report asked for again while it is still
     waiting or being built (a double click) answers with that job: the database's
     one-open-job constraint decides races. The number comes from the unique constraint
-    too: two requests racing for the same number make one of them retry with the next."""
+    too: two requests racing for the same number make one of them retry with the next.
+    `send=False`: the caller builds the job itself (the demo, with report_build)."""
     today = timezone.localdate()
     if period is None:
         period = (
@@ -136,7 +138,8 @@ def report_request(
                 report.save()
         except IntegrityError:
             continue
-        transaction.on_commit(partial(report_send, report_id=report.pk))
+        if send:
+            transaction.on_commit(partial(report_send, report_id=report.pk))
         return report, True
     raise IntegrityError("no free report number after several attempts")
 

@@ -449,8 +449,11 @@ def test_a_built_report_keeps_an_html_version_with_the_same_numbers(
         membership=actors.luenen,
         kind=Report.Kind.MUNICIPALITY,
         period_start=date(2026, 1, 1),
-        period_end=date(2026, 6, 30),
-        year=2026,
+        # A period that has not ended whatever day the suite runs: the sections then
+        # count today's state, which is what the factories made (a past period would be
+        # read from the history at its end).
+        period_end=date(2099, 12, 31),
+        year=2099,
         number=1,
         requested_by=actors.coordinator,
         intro="Ein **gutes** Halbjahr.",
@@ -474,6 +477,33 @@ def test_a_built_report_keeps_an_html_version_with_the_same_numbers(
     # The HTML version is a page of its own: a way back into the portal, no PDF layout.
     assert f'href="/n/knn/berichte/{report.pk}/"' in html
     assert 'class="report report-municipality report-web"' in html
-    # The period is over: no „Zwischenstand“; the totals are kept for the next report.
-    assert "Zwischenstand" not in text
+    # The period runs: „Zwischenstand“; the totals are kept for the next report.
+    assert "Zwischenstand" in text
     assert report.figures["totals"][str(actors.luenen.pk)]["criteria_agreed"] == 3
+
+
+def test_a_period_that_is_over_shows_the_state_at_its_end(actors):
+    """Last half-year's report made today counts what was agreed by the end of June, not
+    what has been agreed since (the sections' state_at_end, as for the snapshots)."""
+    paper = ProductGroupFactory(network=actors.network)
+    early, late = (CriterionFactory(network=actors.network, product_group=paper) for _ in "ab")
+    for criterion, agreed_on in [(early, date(2026, 3, 1)), (late, date(2026, 9, 1))]:
+        AdoptionFactory(
+            membership=actors.luenen,
+            criterion=criterion,
+            status=Adoption.Status.AGREED,
+            agreed_on=agreed_on,
+        )
+    first_half = Period(date(2026, 1, 1), date(2026, 6, 30))
+    then = build_context(
+        network=actors.network,
+        kind=Report.Kind.MUNICIPALITY,
+        membership=actors.luenen,
+        period=first_half,
+        today=TODAY,
+    )
+    assert then.headlines[0].startswith("1 von 2 Mindestkriterien ist mit allen Fachbereichen")
+    assert then.table.row_for(actors.luenen.pk).values["criteria_agreed"] == 1
+    assert not then.interim
+    now = progress_report(actors)
+    assert now.headlines[0].startswith("2 von 2 Mindestkriterien sind")

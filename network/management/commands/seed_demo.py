@@ -26,13 +26,20 @@ class Command(BaseCommand):
             help="Keine Quartalswerte der Kennzahlen nachtragen (schneller, für Tests).",
         )
         parser.add_argument(
+            "--without-reports",
+            action="store_true",
+            help="Keine fertigen Berichte erstellen (schneller, für Tests).",
+        )
+        parser.add_argument(
             "--today",
             type=_day,
             default=None,
             help="Der Tag, von dem aus die Demo erzählt wird (JJJJ-MM-TT; Standard: heute).",
         )
 
-    def handle(self, *args, force=False, today=None, without_series=False, **options):
+    def handle(
+        self, *args, force=False, today=None, without_series=False, without_reports=False, **options
+    ):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo legt Konten mit dem Passwort 'demo' an und läuft daher nur mit "
@@ -49,6 +56,10 @@ class Command(BaseCommand):
                 # The demo's years as trend charts: every ended quarter, from the history.
                 for network in Network.objects.filter(slug__in=demo.DEMO_NETWORK_SLUGS):
                     timeseries.snapshots_backfill(network=network, today=seeded.today)
+        if not without_reports:
+            # After the data is committed: the builds read it like any report, outside a
+            # transaction (they take a few seconds).
+            demo.seed_reports(seeded)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo geladen: {seeded.network.name} mit {len(seeded.memberships)} Mitgliedern, "
