@@ -176,7 +176,10 @@ class AttendanceSection:
                 _("Einladungen, bei denen die Kommune vertreten war"),
                 len(represented),
                 of=all_invited,
-                detail=_("%(n)s Teilnahmen von Personen") % {"n": num(people)},
+                detail=ngettext(
+                    "%(n)s Teilnahme einer Person", "%(n)s Teilnahmen von Personen", people
+                )
+                % {"n": num(people)},
             ),
         ]
         return result

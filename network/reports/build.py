@@ -3,7 +3,9 @@ Slow; called outside any transaction."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from network.models import Report
 
@@ -19,6 +21,13 @@ class Built:
 
 
 def render_report(report: Report, on_progress=None) -> Built:
+    # A report is a German document for a council, whoever asks for it in whatever
+    # language (an in-process build runs in the requester's request).
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render(report, on_progress)
+
+
+def _render(report: Report, on_progress) -> Built:
     context = context_for_report(report, on_progress=on_progress)
     html = render_report_html(context)
     if on_progress:

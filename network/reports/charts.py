@@ -10,8 +10,6 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from network.templatetags.portal import num
-
 
 def bar_width(value, maximum, width: int) -> int:
     """Length in pixels of a bar for `value` on a scale 0…maximum (never negative)."""
@@ -47,8 +45,10 @@ def bar_chart(
     """Horizontal bar chart: items are (label, value); labels and values as text, a scale
     from 0 to the top below the bars. `title` is the chart's alternative text (the SVG's
     <title>: screen readers read it, and the tagged PDF keeps it as the figure's /Alt)."""
+    from network.reports.figures import format_figure
+
     items = list(items)
-    label_width, value_width, row = 170, 70, 18
+    label_width, value_width, row = 170, 70, 20
     plot = width - label_width - value_width
     maximum = scale_for(unit, max((v for _, v in items if v is not None), default=0))
     bars_height = row * len(items) + 4
@@ -69,15 +69,15 @@ def bar_chart(
         emphasis = highlight is not None and label == highlight
         css = "chart-bar chart-bar-highlight" if emphasis else "chart-bar"
         fill = "#12372a" if emphasis else "#2e7d5b"
-        shown = "–" if value is None else f"{num(value, 1)}{(' ' + unit) if unit else ''}"
+        shown = format_figure(value, unit)
         parts.append(
             format_html(
-                '<text class="chart-label" x="0" y="{ty}" font-size="9" fill="#111">{label}</text>'
+                '<text class="chart-label" x="0" y="{ty}" font-size="11" fill="#111">{label}</text>'
                 '<rect class="{css}" x="{x}" y="{y}" width="{bw}" height="{bh}" fill="{fill}">'
                 "</rect>"
-                '<text class="chart-value" x="{vx}" y="{ty}" font-size="9" fill="#111">'
+                '<text class="chart-value" x="{vx}" y="{ty}" font-size="11" fill="#111">'
                 "{shown}</text>",
-                ty=y + 12,
+                ty=y + 13,
                 label=label[:28],
                 css=css,
                 fill=fill,
@@ -90,16 +90,16 @@ def bar_chart(
             )
         )
     # The scale: a line under the bars, 0 at its start and the top at its end.
-    top = f"{num(maximum or 0, 0)}{(' ' + unit) if unit else ''}"
+    top = format_figure(maximum or 0, unit)
     parts.append(
         format_html(
             '<line x1="{x1}" x2="{x2}" y1="{y}" y2="{y}" stroke="{c}" stroke-width="1"></line>'
-            '<text x="{x1}" y="{ty}" font-size="9" fill="#111">0</text>'
-            '<text x="{x2}" y="{ty}" font-size="9" fill="#111" text-anchor="end">{top}</text>',
+            '<text x="{x1}" y="{ty}" font-size="11" fill="#111">0</text>'
+            '<text x="{x2}" y="{ty}" font-size="11" fill="#111" text-anchor="end">{top}</text>',
             x1=label_width,
             x2=label_width + plot,
             y=bars_height + 2,
-            ty=bars_height + 14,
+            ty=bars_height + 16,
             c=TREND_AXIS,
             top=top,
         )

@@ -88,11 +88,15 @@ class FigureLine:
 
 @dataclass
 class MemberPage:
-    """One member's compact page of the annual report."""
+    """One member's compact page of the annual report: its sentences, the figures where it
+    is ahead of or behind the network's middle (in words: its numbers are in the tables of
+    „Kennzahlen im Überblick“, a table per member would cost the PDF's layout a tenth of a
+    second a page), and its most urgent open items."""
 
     membership: Membership
     headlines: list[str]
-    groups: list[tuple[str, list[FigureLine]]]
+    ahead: list[str]
+    behind: list[str]
     next_steps: list[Step]
     more_steps: int
 
@@ -200,7 +204,8 @@ def _bar_charts(table: FigureTable, membership) -> list[Chart]:
         return []
     middle = _("Mitte des Netzwerks")
     charts = []
-    for index, column in enumerate(c for c in table.columns if c.unit == "%"):
+    shares = [c for c in table.columns if c.unit == "%" and table.values(c.key)]
+    for index, column in enumerate(shares):  # a figure nobody has a value for: no chart
         chart_id = f"bars-{index + 1}"
         if membership is not None:
             row = table.row_for(membership.pk)
@@ -377,7 +382,6 @@ def _open_steps(sections, shown, today, names) -> list[Step]:
 def _member_pages(sections, members, table, totals, steps, previous, series, period):
     """The annual report's page per member, from what was read for all of them."""
     medians = {c.key: table.median(c.key) for c in table.columns}
-    groups = table.groups()
     steps_of: dict[int, list[Step]] = {}
     for step in steps:
         steps_of.setdefault(step.item.membership_id, []).append(step)
@@ -386,19 +390,34 @@ def _member_pages(sections, members, table, totals, steps, previous, series, per
         before, since = _before(totals, member.pk, [member.pk], previous, series, period)
         scope = progress.Scope(member.municipality.name, 1)
         own_steps = steps_of.get(member.pk, [])
+        ahead, behind = _ahead_and_behind(table.columns, row.values, medians)
         pages.append(
             MemberPage(
                 member,
                 _headlines(sections, totals, member.pk, scope, before, since, MEMBER_HEADLINES),
-                [
-                    (title, [FigureLine(c, row.values.get(c.key), medians[c.key]) for c in cols])
-                    for _key, title, cols in groups
-                ],
+                ahead,
+                behind,
                 own_steps[:NEXT_STEPS_PER_MEMBER],
                 max(0, len(own_steps) - NEXT_STEPS_PER_MEMBER),
             )
         )
     return pages
+
+
+def _ahead_and_behind(columns, values, medians) -> tuple[list[str], list[str]]:
+    """The labels of the figures where a member is better, and worse, than the middle; a
+    figure where less is better says so („Meilensteine überfällig (weniger)“)."""
+    ahead, behind = [], []
+    for column in columns:
+        value, middle = values.get(column.key), medians[column.key]
+        if value is None or middle is None or abs(float(value) - float(middle)) < 0.05:
+            continue
+        better = (float(value) > float(middle)) == column.higher_is_better
+        label = column.label
+        if not column.higher_is_better:
+            label = _("%(figure)s (weniger)") % {"figure": label} if better else label
+        (ahead if better else behind).append(label)
+    return ahead, behind
 
 
 def build_context(

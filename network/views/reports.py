@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -191,5 +192,7 @@ def report_preview(request, access, pk):
     """The report as HTML, from the same context object the PDF is made of."""
     report = _report(access, pk)
     back = reverse("network:report_detail", args=[access.network.slug, report.pk])
-    html = render_report_html(context_for_report(report), preview=True, back_url=back)
+    # In German like the report it previews (network.reports.build).
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_report_html(context_for_report(report), preview=True, back_url=back)
     return HttpResponse(html)
