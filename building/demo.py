@@ -8,11 +8,15 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import services
+from network.access import get_access
+
+from . import indicators, services
 from .models import (
     Assessment,
+    AssessmentReview,
     BuildingProject,
     BuildingSettings,
+    CarrierDefault,
     EnergyUse,
     Guideline,
     ScoringBoard,
@@ -141,9 +145,22 @@ GUIDELINES = [
 ]
 
 
-def _variants(project, rng, *, chosen):
+def _energy_use(variant, defaults, carrier, kwh):
+    """An energy use on the network's defaults for its carrier, as the form saves one whose
+    price and emission fields were left empty."""
+    default = defaults[carrier]
+    EnergyUse.objects.create(
+        variant=variant,
+        carrier=carrier,
+        kwh_per_year=Decimal(round(kwh)),
+        **{name: default.value_for(name, None) for name in CarrierDefault.VALUE_FIELDS},
+    )
+
+
+def _variants(project, rng, *, chosen, defaults):
     """A gas boiler as the reference and a heat pump with PV; where `chosen`, the
-    municipality has decided on the heat pump (the Erfolgsbilanz counts those)."""
+    municipality has decided on the heat pump (the Erfolgsbilanz counts those) and has
+    the heat-pump grant approved. Prices and emission factors are the network's defaults."""
     if project.variants.exists():
         return
     base = float(project.budget_eur or 1_000_000) * 0.06
@@ -157,14 +174,7 @@ def _variants(project, rng, *, chosen):
         maintenance_eur_per_year=Decimal(round(base * 0.015)),
         maintenance_escalation_pct=2,
     )
-    EnergyUse.objects.create(
-        variant=reference,
-        carrier=EnergyUse.Carrier.GAS,
-        kwh_per_year=Decimal(round(demand / 0.95)),
-        price_eur_per_kwh=Decimal("0.1100"),
-        escalation_pct=Decimal("3.00"),
-        emission_kg_per_kwh=Decimal("0.2010"),
-    )
+    _energy_use(reference, defaults, EnergyUse.Carrier.GAS, demand / 0.95)
     heat_pump = Variant.objects.create(
         project=project,
         name="Wärmepumpe mit PV",
@@ -173,23 +183,12 @@ def _variants(project, rng, *, chosen):
         lifetime_years=20,
         maintenance_eur_per_year=Decimal(round(base * 0.01)),
         maintenance_escalation_pct=2,
+        # BEG EM, heating for municipalities: 30 % basic grant on the eligible cost.
+        grant_eur=Decimal(round(base * 0.3)) if chosen else Decimal(0),
+        grant_programme="BEG EM – Heizungsförderung (Grundförderung 30 %)" if chosen else "",
     )
-    EnergyUse.objects.create(
-        variant=heat_pump,
-        carrier=EnergyUse.Carrier.ELECTRICITY,
-        kwh_per_year=Decimal(round(demand / 3.5 * 0.7)),
-        price_eur_per_kwh=Decimal("0.2800"),
-        escalation_pct=Decimal("2.00"),
-        emission_kg_per_kwh=Decimal("0.3800"),
-    )
-    EnergyUse.objects.create(
-        variant=heat_pump,
-        carrier=EnergyUse.Carrier.PV_OWN,
-        kwh_per_year=Decimal(round(demand / 3.5 * 0.3)),
-        price_eur_per_kwh=Decimal("0.0800"),
-        escalation_pct=0,
-        emission_kg_per_kwh=Decimal("0.0400"),
-    )
+    _energy_use(heat_pump, defaults, EnergyUse.Carrier.ELECTRICITY, demand / 3.5 * 0.7)
+    _energy_use(heat_pump, defaults, EnergyUse.Carrier.PV_OWN, demand / 3.5 * 0.3)
 
 
 def _board(network, preset, activate):
@@ -199,6 +198,35 @@ def _board(network, preset, activate):
         if activate:
             board = services.board_activate(board=board)
     return board
+
+
+# Where the demo tells a story rather than drawing points: Werne's Kita has a careful
+# planning process, reaches Silber, and its page says what is missing for Gold.
+STORY_POINTS = {("werne", "Neubau Kita Stockum"): {"P": 75}}
+
+
+def _entries(project, criteria, rng, assumptions, story=None):
+    """Demo scores: a qualitative criterion gets typed points; a measured one a value (read
+    from the project where its source says so, else drawn between threshold and target)
+    and the points the BNB rule gives it. A value the project lacks leaves it unscored."""
+    sourced = indicators.sourced_values(project, criteria, assumptions)
+    entries = {}
+    for c in criteria:
+        if not c.is_measured:
+            drawn = rng.choice([10, 50, 50, 75, 100])
+            told = next(
+                (v for prefix, v in (story or {}).items() if c.code.startswith(prefix)), None
+            )
+            entries[c.pk] = (told or drawn, "Laut Planungsunterlagen.")
+            continue
+        if c.is_sourced:
+            value = sourced[c.pk]
+        else:
+            low, high = sorted((c.threshold_value, c.target_value))
+            value = Decimal(f"{rng.uniform(float(low), float(high)):.1f}")
+        points = indicators.whole_points(c.points_for(value))
+        entries[c.pk] = (points, "Laut Planungsunterlagen.", value)
+    return entries
 
 
 def _scaled(value, factor):
@@ -253,7 +281,11 @@ def _backdate(project, today):
 def seed(seeded):
     network = seeded.network
     today = getattr(seeded, "today", None) or timezone.localdate()
-    BuildingSettings.objects.get_or_create(network=network)
+    settings_obj, _created = BuildingSettings.objects.get_or_create(network=network)
+    defaults = settings_obj.defaults_by_carrier()
+    for default in defaults.values():
+        if default.pk is None:  # the built-in values with their sources, stored
+            default.save()
     board = _board(network, KNN, activate=True)
     _board(network, BNB, activate=False)
     criteria = [c for g in board.groups.prefetch_related("criteria") for c in g.criteria.all()]
@@ -263,6 +295,7 @@ def seed(seeded):
         if slug not in PROJECTS:
             continue
         count = 3 + index % 3  # 3–5 projects per member
+        coordinator = seeded.users[slug]
         for offset in range(count):
             facts = project_facts(slug, index, offset, today)
             name = facts.pop("name")
@@ -273,7 +306,8 @@ def seed(seeded):
                 continue
             services.project_refresh(project=project)
             rng = random.Random(f"{slug}-{name}")  # noqa: S311 - demo data
-            _variants(project, rng, chosen=offset % 2 == 0)  # every second project decided
+            # every second project decided
+            _variants(project, rng, chosen=offset % 2 == 0, defaults=defaults)
             entered = _backdate(project, today)
             if offset == count - 1:
                 continue  # one project per member is not assessed yet
@@ -281,23 +315,41 @@ def seed(seeded):
             scored = criteria if offset % 2 == 0 else criteria[:-2]
             services.assessment_save_scores(
                 assessment=assessment,
-                entries={
-                    c.pk: (rng.choice([10, 50, 50, 75, 100]), "Laut Planungsunterlagen.")
-                    for c in scored
-                },
+                entries=_entries(
+                    project,
+                    scored,
+                    rng,
+                    settings_obj.assumptions(),
+                    STORY_POINTS.get((slug, project.name)),
+                ),
                 evidence={},
                 loaded_version=assessment.version,
-                user=moderator,
+                user=coordinator,
             )
             assessed = min(
                 entered + timedelta(days=45 + 10 * offset),
                 timezone.make_aware(datetime.combine(today, time(12))),
             )
-            if offset % 2 == 0:
+            # complete ones only: a measured value the project lacks stays missing
+            if offset % 2 == 0 and not assessment.evaluate().missing:
+                # Four eyes: the municipality's coordination enters and submits, the
+                # moderation reviews and accepts.
                 assessment.refresh_from_db()
-                services.assessment_finalise(assessment=assessment, user=moderator)
+                services.assessment_submit(
+                    assessment=assessment, user=coordinator, loaded_version=assessment.version
+                )
+                assessment.refresh_from_db()
+                services.assessment_decide(
+                    assessment=assessment,
+                    access=get_access(moderator, network.slug),
+                    accept=True,
+                    loaded_version=assessment.version,
+                )
                 Assessment.objects.filter(pk=assessment.pk).update(
                     created_at=entered, finalised_at=assessed
+                )
+                AssessmentReview.objects.filter(assessment=assessment).update(
+                    submitted_at=assessed, decided_at=assessed
                 )
             else:
                 Assessment.objects.filter(pk=assessment.pk).update(created_at=entered)

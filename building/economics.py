@@ -12,7 +12,9 @@ Conventions (also shown in the UI):
 - the residual value of the last installation, linear over its lifetime, is credited at T;
 - annuity = NPV · r(1+r)^T / ((1+r)^T − 1), and NPV / T for r = 0;
 - the CO₂ price path p_CO₂·(1+e_CO₂)^(t−1) applies to the emissions of each year
-  (a shadow price: it shows the climate cost in the comparison, as § 13 KSG asks).
+  (a shadow price: it shows the climate cost in the comparison, as § 13 KSG asks);
+- a grant (Förderung) is received at year 0 with the investment and lowers the NPV by
+  exactly its amount; replacements and the residual value stay on the full investment.
 """
 
 import math
@@ -39,6 +41,7 @@ class Variant:
     maintenance_per_year: float = 0.0  # € in year 1
     maintenance_escalation: float = 0.0
     energy: tuple[EnergyUse, ...] = ()
+    grant: float = 0.0  # € received at year 0
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class LifeCycle:
     npv: float
     annuity: float
     tonnes_co2: float  # over T years
+    grant: float = 0.0  # € at year 0, already subtracted in npv
 
     @property
     def cost_without_co2(self) -> float:
@@ -125,7 +129,15 @@ def life_cycle(variant: Variant, a: Assumptions) -> LifeCycle:
     )
     yearly_t = tonnes_per_year(variant)
     co2_cost = present_value_of_series(yearly_t * a.co2_price_per_t, a.co2_price_escalation, r, T)
-    npv = variant.investment + replacements - residual + energy + maintenance + co2_cost
+    # The grant is paid once, at year 0, towards the first installation only: it is not
+    # discounted and lowers the NPV by exactly its amount. Replacements and the residual
+    # value stay computed on the full investment, because a grant covers the purchase it
+    # was granted for, not the boiler bought again in twenty years, and the value left at
+    # T belongs to the owner whoever paid for it (the same is said in the UI).
+    # Subtracted last, so that the NPV with a grant is the NPV without it minus the grant,
+    # to the last bit of the float.
+    without_grant = variant.investment + replacements - residual + energy + maintenance + co2_cost
+    npv = without_grant - variant.grant
     return LifeCycle(
         investment=variant.investment,
         replacements=replacements,
@@ -136,13 +148,15 @@ def life_cycle(variant: Variant, a: Assumptions) -> LifeCycle:
         npv=npv,
         annuity=npv * annuity_factor(r, T),
         tonnes_co2=yearly_t * T,
+        grant=variant.grant,
     )
 
 
 def cost_per_tonne_avoided(result: LifeCycle, reference: LifeCycle) -> float | None:
     """(NPV − NPV_ref) / (t_ref − t) in € per tonne; negative: saves money and CO₂.
     None when the variant avoids no CO₂ against the reference. The CO₂ shadow cost is
-    left out of both NPVs here, or it would be counted twice."""
+    left out of both NPVs here, or it would be counted twice. Grants stay in: this is the
+    cost to the municipality, which the grant lowers."""
     avoided = reference.tonnes_co2 - result.tonnes_co2
     if avoided <= 1e-9:
         return None

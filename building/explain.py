@@ -15,15 +15,16 @@ EXPLANATIONS = {
         "Bauvorhaben der Kommune, die bis zum Ende des Zeitraums angelegt wurden."
     ),
     "projects_assessed": gettext_lazy(
-        "Bauvorhaben, deren aktuelle Bewertung bis zum Ende des Zeitraums abgeschlossen wurde; "
-        "Entwürfe zählen nicht."
+        "Bauvorhaben, deren aktuelle Bewertung bis zum Ende des Zeitraums von der Moderation "
+        "oder einer Expertin bzw. einem Experten bestätigt wurde; Entwürfe und eingereichte "
+        "Bewertungen zählen nicht."
     ),
     "avg_total_pct": gettext_lazy(
-        "Mittelwert des Gesamterfüllungsgrads der abgeschlossenen aktuellen Bewertungen, in "
-        "Prozent; Bauvorhaben ohne abgeschlossene Bewertung bleiben außen vor."
+        "Mittelwert des Gesamterfüllungsgrads der bestätigten aktuellen Bewertungen, in "
+        "Prozent; Bauvorhaben ohne bestätigte Bewertung bleiben außen vor."
     ),
     "ratings": gettext_lazy(
-        "Abgeschlossene aktuelle Bewertungen, die eine Bewertungsstufe erreichen (vollständig "
+        "Bestätigte aktuelle Bewertungen, die eine Bewertungsstufe erreichen (vollständig "
         "bewertet, alle Mindestwerte und rechtlichen Anforderungen erfüllt)."
     ),
     "legal_problems": gettext_lazy(
@@ -37,11 +38,13 @@ def _assessed(project, period) -> tuple[bool, str]:
     assessment = project.latest_assessment
     if assessment is None:
         return False, _("Noch keine Bewertung.")
+    if assessment.status == Assessment.Status.SUBMITTED:
+        return False, _("Bewertung eingereicht, noch nicht bestätigt.")
     if assessment.status != Assessment.Status.FINAL:
         return False, _("Bewertung noch im Entwurf.")
     if assessment.finalised_at and assessment.finalised_at.date() > period.end:
-        return False, _("Bewertung erst nach dem Zeitraum abgeschlossen.")
-    return True, _("Bewertung abgeschlossen.")
+        return False, _("Bewertung erst nach dem Zeitraum bestätigt.")
+    return True, _("Bewertung bestätigt.")
 
 
 def figure_rows(membership, key, period):

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
@@ -5,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.html import format_html
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -15,10 +19,12 @@ from network.forms import fields
 from network.forms.base import PortalModelForm
 from network.forms.widgets import GroupedCheckboxSelectMultiple
 
+from . import indicators
 from .models import (
     BoardCriterion,
     BuildingProject,
     BuildingSettings,
+    CarrierDefault,
     CriteriaGroup,
     EnergyUse,
     Guideline,
@@ -131,6 +137,25 @@ class SettingsForm(VersionedModelForm):
             "period_years",
             "co2_price_eur_per_t",
             "co2_price_escalation_pct",
+            "co2_price_source",
+            "co2_price_as_of",
+        ]
+
+
+class CarrierDefaultForm(PortalModelForm):
+    """The network's default values for one carrier, shown on the settings page below the
+    SettingsForm, one form per carrier (prefix: the carrier)."""
+
+    class Meta:
+        model = CarrierDefault
+        fields = [
+            "price_eur_per_kwh",
+            "escalation_pct",
+            "price_source",
+            "price_as_of",
+            "emission_kg_per_kwh",
+            "emission_source",
+            "emission_as_of",
         ]
 
 
@@ -171,19 +196,37 @@ class CriterionForm(VersionedModelForm):
             "code",
             "name",
             "factor",
-            "target",
-            "reference",
+            "description",
+            "unit",
+            "source",
+            "threshold_value",
+            "reference_value",
+            "target_value",
             "threshold",
+            "reference",
+            "target",
             "minimum_points",
             "position",
         ]
         widgets = {
-            n: forms.Textarea(attrs={"rows": 2}) for n in ("target", "reference", "threshold")
+            n: forms.Textarea(attrs={"rows": 2})
+            for n in ("description", "target", "reference", "threshold")
+        }
+        help_texts = {
+            "threshold_value": _(
+                "Für ein gemessenes Kriterium: Einheit und alle drei Werte angeben. Steigend "
+                "(Grenzwert < Referenzwert < Zielwert): mehr ist besser; fallend: weniger ist "
+                "besser. Dazwischen linear, jenseits des Grenzwerts 0, höchstens 100 Punkte."
+            ),
         }
 
     def __init__(self, *args, board, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = board.groups.all()
+        self.fields["source"].required = False  # not given: typed at the assessment
+
+    def clean_source(self):
+        return self.cleaned_data.get("source") or indicators.Source.MANUAL
 
 
 class LevelForm(VersionedModelForm):
@@ -208,11 +251,26 @@ class ScoreForm(forms.Form):
 
     loaded_version = fields.VersionField(required=True)
 
-    def __init__(self, *args, criteria, scores, **kwargs):
+    def __init__(self, *args, criteria, scores, sourced=None, **kwargs):
+        """`sourced` maps the ids of criteria whose value is read from the project
+        (BoardCriterion.is_sourced) to that value (None: not known yet)."""
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        self.sourced = sourced or {}
         for criterion in criteria:
             score = scores.get(criterion.pk)
+            if criterion.is_measured:
+                # Measured: the points follow from the value by the BNB rule.
+                self.fields[f"value_{criterion.pk}"] = fields.DecimalField(
+                    label=format_lazy(_("Messwert ({unit})"), unit=criterion.unit),
+                    max_digits=14,
+                    decimal_places=3,
+                    required=False,
+                    disabled=criterion.is_sourced,
+                    initial=self.sourced.get(criterion.pk)
+                    if criterion.is_sourced
+                    else (score.measured_value if score else None),
+                )
             self.fields[f"points_{criterion.pk}"] = fields.IntegerField(
                 label=_("Punkte (0–100)"),
                 min_value=0,
@@ -234,23 +292,49 @@ class ScoreForm(forms.Form):
             self.fields[f"evidence_{criterion.pk}"] = DocumentField(
                 label=_("Nachweis hochladen"), required=False
             )
+            if criterion.is_measured:  # computed, not typed
+                del self.fields[f"points_{criterion.pk}"]
 
     def clean(self):
         data = super().clean()
         for criterion in self.criteria:
+            if criterion.is_measured:
+                value = (
+                    self.sourced.get(criterion.pk)
+                    if criterion.is_sourced
+                    else data.get(f"value_{criterion.pk}")
+                )
+                data[f"value_{criterion.pk}"] = value
+                data[f"points_{criterion.pk}"] = indicators.whole_points(
+                    criterion.points_for(value)
+                )
             # The evidence field itself checks the file (network.documents).
             if data.get(f"evidence_{criterion.pk}") and data.get(f"points_{criterion.pk}") is None:
-                self.add_error(
-                    f"points_{criterion.pk}",
-                    _("Ein Nachweis gehört zu einem Punktwert: bitte Punkte vergeben."),
-                )
+                if criterion.is_measured:
+                    self.add_error(
+                        f"value_{criterion.pk}" if not criterion.is_sourced else None,
+                        _("Ein Nachweis gehört zu einem Messwert: bitte den Messwert angeben.")
+                        if not criterion.is_sourced
+                        else _(
+                            "Ein Nachweis gehört zu einem Messwert, und für „%(name)s“ fehlt "
+                            "er in den Angaben des Vorhabens oder im Variantenvergleich."
+                        )
+                        % {"name": criterion},
+                    )
+                else:
+                    self.add_error(
+                        f"points_{criterion.pk}",
+                        _("Ein Nachweis gehört zu einem Punktwert: bitte Punkte vergeben."),
+                    )
         return data
 
     def entries(self):
+        """criterion id → (points, justification, measured value or None)."""
         return {
             c.pk: (
                 self.cleaned_data.get(f"points_{c.pk}"),
                 self.cleaned_data.get(f"justification_{c.pk}", "").strip(),
+                self.cleaned_data.get(f"value_{c.pk}") if c.is_measured else None,
             )
             for c in self.criteria
         }
@@ -274,7 +358,14 @@ class VariantForm(VersionedModelForm):
             "lifetime_years",
             "maintenance_eur_per_year",
             "maintenance_escalation_pct",
+            "grant_eur",
+            "grant_programme",
         ]
+
+    def clean_grant_eur(self):
+        # Optional: no grant is a grant of 0 €.
+        value = self.cleaned_data["grant_eur"]
+        return Decimal(0) if value is None else value
 
     def clean_is_reference(self):
         value = self.cleaned_data["is_reference"]
@@ -301,6 +392,10 @@ class VariantForm(VersionedModelForm):
 
 
 class EnergyUseForm(PortalModelForm):
+    """One carrier of a variant. Price, escalation and emission factor left empty take the
+    network's default for the carrier (`defaults`, from BuildingSettings.
+    defaults_by_carrier), copied into the row when it is saved."""
+
     class Meta:
         model = EnergyUse
         fields = [
@@ -310,6 +405,42 @@ class EnergyUseForm(PortalModelForm):
             "escalation_pct",
             "emission_kg_per_kwh",
         ]
+
+    def __init__(self, *args, defaults, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.defaults = defaults
+        carrier = self.instance.carrier if self.instance.pk else None
+        for name in CarrierDefault.VALUE_FIELDS:
+            field = self.fields[name]
+            field.required = False
+            field.help_text = _("Leer lassen: die Vorgabe des Netzwerks wird übernommen.")
+            if carrier in defaults:
+                field.widget.attrs["placeholder"] = number_format(
+                    getattr(defaults[carrier], name), use_l10n=True, force_grouping=True
+                )
+            else:
+                field.widget.attrs["placeholder"] = _("Vorgabe des Netzwerks")
+        if not self.instance.pk:
+            # A new row starts empty, i.e. on the defaults; a stored row shows its values.
+            for name in CarrierDefault.VALUE_FIELDS:
+                self.initial.pop(name, None)
+
+    def has_changed(self):
+        # A new row with neither carrier nor consumption is the blank row at the end of
+        # the list, whatever an older page sent for its other fields (it used to show 0).
+        if not self.instance.pk and not any(
+            self.data.get(self.add_prefix(name)) for name in ("carrier", "kwh_per_year")
+        ):
+            return False
+        return super().has_changed()
+
+    def clean(self):
+        data = super().clean()
+        default = self.defaults.get(data.get("carrier"))
+        if default is not None:
+            for name in CarrierDefault.VALUE_FIELDS:
+                data[name] = default.value_for(name, data.get(name))
+        return data
 
 
 EnergyUseFormSet = inlineformset_factory(

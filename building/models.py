@@ -2,6 +2,7 @@
 guidelines and the network's economic settings."""
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -16,12 +17,76 @@ from simple_history.models import HistoricalRecords
 
 from network.concurrency import VersionedModel
 from network.models import Document, Membership, Network
+from network.numbers import format_number
 from network.querysets import WatchedManager, WatchedQuerySet
 
-from . import economics, legal, scoring
+from . import economics, indicators, legal, scoring
 
 PCT = [MinValueValidator(0), MaxValueValidator(100)]
 POSITIVE = [MinValueValidator(0)]
+
+
+# Built-in defaults, each with its source, for a network that has not set its own. The
+# emission factors are those of GEG Anlage 9 (g CO₂-Äquivalent per kWh of final energy,
+# upstream chains included), unchanged since the GEG 2020 in the version of 16.10.2023
+# (BGBl. 2023 I Nr. 280) that applies from 01.01.2024. The prices are examples of the
+# order of magnitude in 2025, to be checked against the municipality's own contracts.
+GEG_ANLAGE_9 = "GEG Anlage 9 (Fassung vom 16.10.2023, gültig ab 01.01.2024)"
+GEG_AS_OF = date(2024, 1, 1)
+PRICE_AS_OF = date(2025, 7, 1)
+CARRIER_DEFAULTS = {
+    "electricity": (
+        "0.2800",
+        "2.00",
+        "Beispielwert zum Prüfen: BDEW-Strompreisanalyse 2025, Nicht-Haushaltskunden",
+        "0.5600",
+        f"{GEG_ANLAGE_9}: Strom, netzbezogen",
+    ),
+    "gas": (
+        "0.1100",
+        "3.00",
+        "Beispielwert zum Prüfen: BDEW-Gaspreisanalyse 2025, Gewerbe (BEHG-Preis enthalten)",
+        "0.2400",
+        f"{GEG_ANLAGE_9}: Erdgas",
+    ),
+    "oil": (
+        "0.1000",
+        "3.00",
+        "Beispielwert zum Prüfen: rund 1 €/l Heizöl EL (Destatis) bei 10 kWh/l",
+        "0.3100",
+        f"{GEG_ANLAGE_9}: Heizöl",
+    ),
+    "district_heat": (
+        "0.1400",
+        "2.00",
+        "Beispielwert zum Prüfen: AGFW-Preisübersicht 2025; maßgeblich ist der Tarif des Netzes",
+        "0.1800",
+        f"{GEG_ANLAGE_9}: Nah-/Fernwärme aus KWK, gasförmige/flüssige Brennstoffe; "
+        "besser der bescheinigte Wert des örtlichen Netzes",
+    ),
+    "wood": (
+        "0.0700",
+        "2.00",
+        "Beispielwert zum Prüfen: DEPV-Pelletpreis 2025, rund 350 €/t bei 4,9 kWh/kg",
+        "0.0200",
+        f"{GEG_ANLAGE_9}: Holz",
+    ),
+    "pv_own": (
+        "0.0000",
+        "0.00",
+        "Die Kosten der PV-Anlage stehen in der Investition der Variante",
+        "0.0000",
+        f"{GEG_ANLAGE_9}: Strom, gebäudenah erzeugt (Photovoltaik)",
+    ),
+}
+CO2_PRICE_SOURCE = (
+    "Beispielwert zum Prüfen: UBA-Methodenkonvention 3.1 (Stand 12/2020), Klimakosten "
+    "195 €₂₀₂₀/t für 2020 bei 1 % reiner Zeitpräferenz, gerundet; die Methodenkonvention 3.2 "
+    "nennt höhere Werte. Zum Vergleich der BEHG-Festpreis: 25 € (2021), 30 € (2022, 2023), "
+    "45 € (2024), 55 € (2025), Korridor 55–65 € (2026) – er steckt schon im Gas- und "
+    "Heizölpreis."
+)
+CO2_PRICE_AS_OF = date(2020, 12, 1)
 
 
 class BuildingSettings(VersionedModel):
@@ -57,6 +122,12 @@ class BuildingSettings(VersionedModel):
         default=Decimal("2.00"),
         validators=[MinValueValidator(-50), MaxValueValidator(50)],
     )
+    co2_price_source = models.CharField(
+        _("Quelle des CO₂-Preises"), max_length=500, blank=True, default=CO2_PRICE_SOURCE
+    )
+    co2_price_as_of = models.DateField(
+        _("Stand des CO₂-Preises"), null=True, blank=True, default=CO2_PRICE_AS_OF
+    )
     objects = WatchedManager()
     history = HistoricalRecords()
 
@@ -79,6 +150,15 @@ class BuildingSettings(VersionedModel):
             co2_price_per_t=float(self.co2_price_eur_per_t),
             co2_price_escalation=float(self.co2_price_escalation_pct) / 100,
         )
+
+    def defaults_by_carrier(self) -> dict[str, "CarrierDefault"]:
+        """The network's default values for every carrier: its own row where the network
+        set one, else the built-in value (CARRIER_DEFAULTS) as an unsaved row."""
+        stored = {d.carrier: d for d in self.carrier_defaults.all()} if self.pk else {}
+        return {
+            carrier: stored.get(carrier) or CarrierDefault.built_in(self, carrier)
+            for carrier in EnergyUse.Carrier.values
+        }
 
 
 class BuildingProjectQuerySet(WatchedQuerySet):
@@ -417,9 +497,48 @@ class BoardCriterion(VersionedModel):
             MaxValueValidator(10),
         ],
     )
-    target = models.TextField(_("Zielwert (100 Punkte)"), blank=True)
-    reference = models.TextField(_("Referenzwert (50 Punkte)"), blank=True)
-    threshold = models.TextField(_("Grenzwert (10 Punkte)"), blank=True)
+    description = models.TextField(
+        _("Beschreibung und Quelle"),
+        blank=True,
+        help_text=_("Was bewertet wird und woher Indikator und Werte stammen (z. B. GEG, BNB)."),
+    )
+    # A measured criterion: its points follow from the value (building.indicators).
+    unit = models.CharField(
+        _("Einheit des Indikators"),
+        max_length=60,
+        blank=True,
+        help_text=_("Leer lassen für ein qualitatives Kriterium, das mit Punkten bewertet wird."),
+    )
+    threshold_value = models.DecimalField(
+        _("Grenzwert (10 Punkte)"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    reference_value = models.DecimalField(
+        _("Referenzwert (50 Punkte)"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    target_value = models.DecimalField(
+        _("Zielwert (100 Punkte)"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    source = models.CharField(
+        _("Herkunft des Messwerts"),
+        max_length=30,
+        choices=indicators.Source.choices,
+        default=indicators.Source.MANUAL,
+    )
+    target = models.TextField(
+        _("Stufe Zielwert (100 Punkte)"),
+        blank=True,
+        help_text=_("Konkret: was bringt 100 Punkte? Bei gemessenen Kriterien eine Erläuterung."),
+    )
+    reference = models.TextField(
+        _("Stufe Referenzwert (50 Punkte)"),
+        blank=True,
+        help_text=_("Konkret: was bringt 50 Punkte?"),
+    )
+    threshold = models.TextField(
+        _("Stufe Grenzwert (10 Punkte)"),
+        blank=True,
+        help_text=_("Konkret: was bringt 10 Punkte? Darunter gibt es 0 Punkte."),
+    )
     minimum_points = models.PositiveSmallIntegerField(
         _("Mindestpunktzahl"),
         null=True,
@@ -438,6 +557,44 @@ class BoardCriterion(VersionedModel):
 
     def __str__(self):
         return f"{self.code} {self.name}".strip()
+
+    def clean(self):
+        errors = indicators.indicator_errors(
+            unit=self.unit,
+            threshold=self.threshold_value,
+            reference=self.reference_value,
+            target=self.target_value,
+            source=self.source,
+        )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_measured(self) -> bool:
+        """Scored by a measured value and the BNB rule, not by typed points."""
+        return self.threshold_value is not None
+
+    @property
+    def is_sourced(self) -> bool:
+        """The value is read from the project, not typed."""
+        return self.is_measured and self.source != indicators.Source.MANUAL
+
+    def points_for(self, value) -> float | None:
+        return indicators.points_for(
+            value, self.threshold_value, self.reference_value, self.target_value
+        )
+
+    @property
+    def indicator_texts(self) -> dict[str, str]:
+        """threshold / reference / target as people read them: „100,5 %“ (no „,000“)."""
+        return {
+            name: f"{format_number(value)}\u00a0{self.unit}".strip() if value is not None else ""
+            for name, value in (
+                ("threshold", self.threshold_value),
+                ("reference", self.reference_value),
+                ("target", self.target_value),
+            )
+        }
 
 
 class RatingLevel(VersionedModel):
@@ -480,14 +637,28 @@ class AssessmentQuerySet(WatchedQuerySet):
     def drafts(self):
         return self.filter(status=Assessment.Status.DRAFT)
 
+    def submitted(self):
+        return self.filter(status=Assessment.Status.SUBMITTED)
+
+    def not_accepted(self):
+        """Drafts and submitted ones: their result still follows the project's data."""
+        return self.exclude(status=Assessment.Status.FINAL)
+
 
 class Assessment(VersionedModel):
     """A project scored on one board version. The stored result fields are refreshed by
-    `building.services.assessment_refresh` whenever scores change or it is finalised."""
+    `building.services.assessment_refresh` whenever scores change or it is accepted.
+
+    Four eyes (as DGNB and BNB award only after a check): the municipality submits, the
+    moderation or an expert of the network accepts or returns it (AssessmentReview). A
+    returned assessment is a draft again, its latest review tells why. FINAL keeps its
+    stored value "final" and means accepted: the rating is awarded, `finalised_at` and
+    `finalised_by` are the time and the person of the acceptance."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Entwurf")
-        FINAL = "final", _("abgeschlossen")
+        SUBMITTED = "submitted", _("in Prüfung")
+        FINAL = "final", _("bestätigt")
 
     project = models.ForeignKey(
         BuildingProject,
@@ -505,14 +676,14 @@ class Assessment(VersionedModel):
         _("Status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     created_at = models.DateTimeField(_("Angelegt am"), default=timezone.now, editable=False)
-    finalised_at = models.DateTimeField(_("Abgeschlossen am"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("Bestätigt am"), null=True, blank=True)
     finalised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
-        verbose_name=_("Abgeschlossen von"),
+        verbose_name=_("Bestätigt von"),
     )
     # Failed legal requirements frozen at finalisation, so the result stays reproducible.
     legal_failures = models.JSONField(default=list, blank=True, editable=False)
@@ -523,6 +694,10 @@ class Assessment(VersionedModel):
         _("Vollständigkeit (%)"), max_digits=5, decimal_places=2, default=0, editable=False
     )
     rating = models.CharField(_("Bewertungsstufe"), max_length=100, blank=True, editable=False)
+    # The level the numbers reach, awarded or not: shown as „vorläufig“ / „in Prüfung“.
+    provisional_rating = models.CharField(
+        _("Vorläufige Bewertungsstufe"), max_length=100, blank=True, editable=False
+    )
     eligible = models.BooleanField(_("Auszeichnungsfähig"), default=True, editable=False)
     history = HistoricalRecords()
 
@@ -541,20 +716,64 @@ class Assessment(VersionedModel):
 
     @property
     def is_final(self) -> bool:
+        """Accepted in review: the rating is awarded."""
         return self.status == self.Status.FINAL
 
-    def finalise(self, user):
-        """Close the assessment: scores can no longer change and the legal failures of
-        today are kept with it."""
-        if self.is_final:
-            return
-        self.status = self.Status.FINAL
-        self.finalised_at = timezone.now()
-        self.finalised_by = user
-        self.legal_failures = legal.failures(self.project.legal_results())
-        self.version += 1
-        self.save(
-            update_fields=["status", "finalised_at", "finalised_by", "legal_failures", "version"]
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_editable(self) -> bool:
+        """Scores change only in a draft (never while in review or once accepted)."""
+        return self.status == self.Status.DRAFT
+
+    @property
+    def result_label(self) -> str:
+        """How far the result counts, beside totals and levels in lists and reports: a
+        draft's is „vorläufig“, a submitted one's „in Prüfung“, an accepted one's
+        „bestätigt“ (awarded)."""
+        return {
+            self.Status.DRAFT: _("vorläufig"),
+            self.Status.SUBMITTED: _("in Prüfung"),
+        }.get(self.status, _("bestätigt"))
+
+    def _move(self, source: str, target: str, loaded_version: int, **fields) -> bool:
+        """The status change as a conditional update: only from `source` and only if
+        nobody saved since `loaded_version` (status and version in the WHERE clause), so
+        of two reviewers deciding at once, or a submission racing a save of scores, one
+        wins and the other is told. The claimed row is then saved once more through the
+        model, so that the change is in the history."""
+        claimed = (
+            type(self)
+            .objects.filter(pk=self.pk, status=source, version=loaded_version)
+            .update(status=target, version=loaded_version + 1)
+        )
+        if not claimed:
+            return False
+        self.status = target
+        self.version = loaded_version + 1
+        for name, value in fields.items():
+            setattr(self, name, value)
+        self.save(update_fields=["status", "version", *fields])
+        return True
+
+    def submit(self, loaded_version: int) -> bool:
+        return self._move(self.Status.DRAFT, self.Status.SUBMITTED, loaded_version)
+
+    def send_back(self, loaded_version: int) -> bool:
+        return self._move(self.Status.SUBMITTED, self.Status.DRAFT, loaded_version)
+
+    def accept(self, user, loaded_version: int) -> bool:
+        """Award the result: scores can no longer change and the legal failures of today
+        are kept with it."""
+        return self._move(
+            self.Status.SUBMITTED,
+            self.Status.FINAL,
+            loaded_version,
+            finalised_at=timezone.now(),
+            finalised_by=user,
+            legal_failures=legal.failures(self.project.legal_results()),
         )
 
     def evaluate(self, groups=None, scores=None, levels=None) -> scoring.Result:
@@ -578,6 +797,10 @@ class Score(VersionedModel):
         verbose_name=_("Kriterium"),
     )
     points = models.PositiveSmallIntegerField(_("Punkte"), validators=PCT)
+    # The value a measured criterion was scored with; `points` follow from it.
+    measured_value = models.DecimalField(
+        _("Messwert"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
     justification = models.TextField(_("Begründung"), blank=True)
     evidence = models.ManyToManyField(
         Document, blank=True, related_name="building_scores", verbose_name=_("Nachweise")
@@ -595,6 +818,88 @@ class Score(VersionedModel):
 
     def __str__(self):
         return f"{self.criterion}: {self.points}"
+
+
+class AssessmentReview(models.Model):
+    """One submission of an assessment and its review: who submitted when, and who
+    accepted or returned it when, with a general comment and comments per criterion
+    (ReviewComment). At most one review of an assessment is open (pending)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("in Prüfung")
+        ACCEPTED = "accepted", _("bestätigt")
+        RETURNED = "returned", _("zurückgegeben")
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("Bewertung")
+    )
+    submitted_at = models.DateTimeField(_("Eingereicht am"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("Eingereicht von"),
+    )
+    decision = models.CharField(
+        _("Entscheidung"), max_length=10, choices=Decision.choices, default=Decision.PENDING
+    )
+    decided_at = models.DateTimeField(_("Entschieden am"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Geprüft von"),
+    )
+    comment = models.TextField(_("Anmerkung zur Bewertung"), blank=True)
+    objects = WatchedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Prüfung")
+        verbose_name_plural = _("Prüfungen")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment"],
+                condition=Q(decision="pending"),
+                name="assessment_review_one_open",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.assessment}: {self.get_decision_display()}"
+
+
+class ReviewComment(models.Model):
+    """What the reviewer says about one criterion of the reviewed assessment."""
+
+    review = models.ForeignKey(
+        AssessmentReview,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("Prüfung"),
+    )
+    criterion = models.ForeignKey(
+        BoardCriterion, on_delete=models.PROTECT, related_name="+", verbose_name=_("Kriterium")
+    )
+    text = models.TextField(_("Anmerkung"))
+    objects = WatchedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Anmerkung der Prüfung")
+        verbose_name_plural = _("Anmerkungen der Prüfung")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "criterion"], name="review_comment_one_per_criterion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.criterion}: {self.text[:50]}"
 
 
 class Variant(VersionedModel):
@@ -637,6 +942,26 @@ class Variant(VersionedModel):
         default=0,
         validators=[MinValueValidator(-50), MaxValueValidator(50)],
     )
+    grant_eur = models.DecimalField(
+        _("Förderung (€)"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        blank=True,
+        validators=POSITIVE,
+        help_text=_(
+            "Zuschuss, der im Jahr 0 mit der Investition gezahlt wird; er senkt den Kapitalwert "
+            "um genau seinen Betrag. Ersatzbeschaffungen und Restwert werden weiter mit der "
+            "vollen Investition gerechnet."
+        ),
+    )
+    # Plain text until the register of funding programmes in network/ can be linked.
+    grant_programme = models.CharField(
+        _("Förderprogramm"),
+        max_length=200,
+        blank=True,
+        help_text=_("z. B. BEG EM – Heizungsförderung für Kommunen"),
+    )
     objects = WatchedManager()
     history = HistoricalRecords()
 
@@ -664,6 +989,7 @@ class Variant(VersionedModel):
             maintenance_per_year=float(self.maintenance_eur_per_year),
             maintenance_escalation=float(self.maintenance_escalation_pct) / 100,
             energy=tuple(e.spec() for e in self.energy_uses.all()),
+            grant=float(self.grant_eur),
         )
 
 
@@ -719,6 +1045,73 @@ class EnergyUse(VersionedModel):
             escalation=float(self.escalation_pct) / 100,
             emission_kg_per_kwh=float(self.emission_kg_per_kwh),
         )
+
+
+class CarrierDefault(models.Model):
+    """A network's default price, escalation and emission factor for one energy carrier,
+    each with its source and date. An energy use takes them where its own field is left
+    empty: they are copied into it when it is saved (`value_for`), so a variant keeps the
+    values it was computed with when the network later moves to a new edition.
+
+    Edited only together with the settings (building.views.economics.settings_edit), whose
+    version check guards the whole page; the history keeps every earlier value."""
+
+    VALUE_FIELDS = ("price_eur_per_kwh", "escalation_pct", "emission_kg_per_kwh")
+
+    settings = models.ForeignKey(
+        BuildingSettings, on_delete=models.CASCADE, related_name="carrier_defaults"
+    )
+    carrier = models.CharField(_("Energieträger"), max_length=20, choices=EnergyUse.Carrier.choices)
+    price_eur_per_kwh = models.DecimalField(
+        _("Preis im ersten Jahr (€/kWh)"), max_digits=6, decimal_places=4, validators=POSITIVE
+    )
+    escalation_pct = models.DecimalField(
+        _("Preissteigerung (% p. a.)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(-50), MaxValueValidator(50)],
+    )
+    price_source = models.CharField(_("Quelle des Preises"), max_length=300, blank=True)
+    price_as_of = models.DateField(_("Stand des Preises"), null=True, blank=True)
+    emission_kg_per_kwh = models.DecimalField(
+        _("Emissionsfaktor (kg CO₂/kWh)"), max_digits=6, decimal_places=4, validators=POSITIVE
+    )
+    emission_source = models.CharField(_("Quelle des Emissionsfaktors"), max_length=300, blank=True)
+    emission_as_of = models.DateField(_("Stand des Emissionsfaktors"), null=True, blank=True)
+    objects = WatchedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Vorgabe je Energieträger")
+        verbose_name_plural = _("Vorgaben je Energieträger")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["settings", "carrier"], name="carrier_default_once_per_network"
+            )
+        ]
+
+    def __str__(self):
+        return self.get_carrier_display()
+
+    @classmethod
+    def built_in(cls, settings_obj, carrier) -> "CarrierDefault":
+        price, escalation, price_source, emission, emission_source = CARRIER_DEFAULTS[carrier]
+        return cls(
+            settings=settings_obj,
+            carrier=carrier,
+            price_eur_per_kwh=Decimal(price),
+            escalation_pct=Decimal(escalation),
+            price_source=price_source,
+            price_as_of=PRICE_AS_OF,
+            emission_kg_per_kwh=Decimal(emission),
+            emission_source=emission_source,
+            emission_as_of=GEG_AS_OF,
+        )
+
+    def value_for(self, field: str, own):
+        """The one rule for a carrier's value: the variant's own value where one was
+        entered, else this default."""
+        return own if own is not None else getattr(self, field)
 
 
 def sees_guideline_drafts(access) -> bool:

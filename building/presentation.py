@@ -3,6 +3,10 @@ beyond what the passed objects already hold."""
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
+from network.templatetags.portal import eur
+
 from . import economics
 
 BAR_WIDTH = 200  # px of a full (100 %) bar in the SVG
@@ -42,6 +46,10 @@ class VariantRow:
     is_reference: bool
     cheapest: bool
     lowest_carbon: bool
+
+    @property
+    def per_tonne_words(self) -> str:
+        return per_tonne_words(self.per_tonne)
 
 
 @dataclass(frozen=True)
@@ -86,3 +94,18 @@ def variant_table(variants, assumptions: economics.Assumptions) -> VariantTable 
         for i, (v, r) in enumerate(zip(variants, results, strict=True))
     ]
     return VariantTable(rows, reference, specs, assumptions)
+
+
+def per_tonne_words(per_tonne: float | None) -> str:
+    """The cost per tonne avoided in words, completing „Die Variante … “: a negative cost
+    is money saved with every tonne, and a minus sign before it is easily misread."""
+    if per_tonne is None:
+        return _("vermeidet gegenüber der Referenz kein CO₂")
+    amount = round(per_tonne)
+    if amount < 0:
+        return _("spart Geld und CO₂: %(amount)s weniger Kosten je vermiedener Tonne") % {
+            "amount": eur(-amount, 0)
+        }
+    if amount == 0:
+        return _("vermeidet CO₂ ohne Mehrkosten")
+    return _("kostet %(amount)s je vermiedener Tonne") % {"amount": eur(amount, 0)}

@@ -81,8 +81,10 @@ class BuildingSection:
     def figures(self, memberships, period: Period) -> dict[int, list[Figure]]:
         """One aggregate query for all memberships (two for the state at a period's end). A
         project counts when it was created by the end of the period; "assessed" means its
-        current assessment was finalised by then; legal problems at the end of a past
-        period (`state_at_end`, network.timeseries) come from the projects' history."""
+        current assessment was accepted in review by then (Status.FINAL, `finalised_at` is
+        the time of the acceptance: a submitted one is not assessed yet); legal problems at
+        the end of a past period (`state_at_end`, network.timeseries) come from the projects'
+        history."""
         ids = [m.pk for m in memberships]
         final = Q(
             latest_assessment__status=Assessment.Status.FINAL,
@@ -247,23 +249,32 @@ class BuildingSection:
         return {"membership": membership, "period": period, "projects": list(projects)}
 
     def open_items(self, memberships, today: date) -> list[OpenItem]:
-        """Draft assessments still to be finalised."""
-        drafts = (
-            Assessment.objects.drafts()
+        """Drafts the member still has to submit, and submitted assessments the moderation
+        (or an expert) still has to review; one query."""
+        waiting = (
+            Assessment.objects.not_accepted()
             .filter(project__membership__in=memberships)
             .select_related("project__membership__network")
-            .order_by("created_at")
+            .order_by("created_at", "pk")
         )
         return [
             OpenItem(
-                kind="assessment",
-                title=str(_("Bewertung abschließen: %(name)s") % {"name": a.project.name}),
+                kind="assessment_review" if a.is_submitted else "assessment",
+                title=str(
+                    (
+                        _("Bewertung prüfen: %(name)s")
+                        if a.is_submitted
+                        else _("Bewertung einreichen: %(name)s")
+                    )
+                    % {"name": a.project.name}
+                ),
                 membership_id=a.project.membership_id,
                 due_on=None,
                 url=reverse(
                     "building:assessment_detail",
                     args=[a.project.membership.network.slug, a.pk],
                 ),
+                owner=str(_("Moderation")) if a.is_submitted else "",
             )
-            for a in drafts
+            for a in waiting
         ]

@@ -14,7 +14,7 @@ Rule (DESIGN.md, building):
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext as _
 
@@ -72,6 +72,34 @@ class Result:
     provisional: bool  # incomplete or not finalised
     provisional_rating: str | None  # the level reached by the numbers
     rating: str | None = field(default=None)  # awarded only when eligible and final
+    explanation: "Explanation | None" = field(default=None)  # see explain()
+
+
+@dataclass(frozen=True)
+class LevelGap:
+    """One rating level: reached by the numbers and eligibility, or what is missing."""
+
+    name: str
+    reached: bool
+    missing: tuple[str, ...]  # German sentences, empty when reached
+
+
+@dataclass(frozen=True)
+class Lever:
+    """A criterion with points still open and what one more point of it adds to the
+    total (in percentage points)."""
+
+    key: object
+    name: str
+    points: int  # scored now (0 when unscored)
+    gain_per_point: float  # percentage points of the total per point
+    gain_open: float  # percentage points of the total if it reached 100 points
+
+
+@dataclass(frozen=True)
+class Explanation:
+    levels: tuple[LevelGap, ...]  # highest level first
+    levers: tuple[Lever, ...]  # the criteria that move the total most, best first
 
 
 def validate_board(board: BoardSpec) -> list[str]:
@@ -180,7 +208,7 @@ def evaluate(
     eligible = not reasons
     provisional = bool(missing) or not finalised
     level = reached_level(board, total, groups)
-    return Result(
+    result = Result(
         groups=groups,
         total=total,
         completeness=completeness,
@@ -191,3 +219,85 @@ def evaluate(
         provisional_rating=level,
         rating=level if eligible and not provisional else None,
     )
+    return replace(result, explanation=explain(board, result, points))
+
+
+def _pct(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
+
+
+def level_gaps(board: BoardSpec, result: Result) -> tuple[LevelGap, ...]:
+    """Per level, highest first, what keeps the assessment from it: the total below the
+    level's minimum, every group (that takes part) below the minimum per group, and the
+    reasons of non-eligibility (a missed criterion minimum, a failed legal requirement),
+    which bar every level."""
+    levels = sorted(
+        (lv for lv in board.levels if lv.min_total is not None),
+        key=lambda lv: (lv.min_total, lv.min_group or 0),
+        reverse=True,
+    )
+    gaps = []
+    for level in levels:
+        missing = []
+        if result.total + 1e-9 < level.min_total:
+            missing.append(
+                _("Gesamterfüllungsgrad %(got)s %% statt mindestens %(min)s %%")
+                % {"got": _pct(result.total), "min": _format(level.min_total)}
+            )
+        if level.min_group is not None:
+            for group in result.groups:
+                if group.in_group_minimums and group.fulfilment + 1e-9 < level.min_group:
+                    missing.append(
+                        _("%(group)s %(got)s %% statt mindestens %(min)s %%")
+                        % {
+                            "group": group.name,
+                            "got": _pct(group.fulfilment),
+                            "min": _format(level.min_group),
+                        }
+                    )
+        missing.extend(result.reasons)
+        gaps.append(LevelGap(level.name, not missing, tuple(missing)))
+    return tuple(gaps)
+
+
+def levers(
+    board: BoardSpec, points: Mapping[object, int | None], count: int = 3
+) -> tuple[Lever, ...]:
+    """The `count` criteria with points still open whose next point adds most to the
+    total: a criterion of factor f in a group of weight w (of W in all) whose factors sum
+    to F adds w/W × f/(100·F) × 100 percentage points per point. Ties: more open points
+    first, then board order."""
+    weight_sum = sum(g.weight for g in board.groups)
+    factors: dict[object, float] = {}
+    for criterion in board.criteria:
+        factors[criterion.group] = factors.get(criterion.group, 0.0) + criterion.factor
+    weights = {g.key: g.weight for g in board.groups}
+    found = []
+    for position, criterion in enumerate(board.criteria):
+        got = min(max(points.get(criterion.key) or 0, 0), MAX_POINTS)
+        group_factors = factors.get(criterion.group)
+        if got >= MAX_POINTS or not weight_sum or not group_factors:
+            continue
+        per_point = (
+            weights.get(criterion.group, 0.0) / weight_sum * criterion.factor / group_factors
+        )
+        if per_point <= 0:
+            continue
+        found.append(
+            (
+                -per_point,
+                got,
+                position,
+                Lever(
+                    criterion.key, criterion.name, got, per_point, per_point * (MAX_POINTS - got)
+                ),
+            )
+        )
+    found.sort(key=lambda item: item[:3])
+    return tuple(item[3] for item in found[:count])
+
+
+def explain(board: BoardSpec, result: Result, points: Mapping[object, int | None]) -> Explanation:
+    """Why the result is what it is: per level what is reached and missing, and the
+    criteria that would move the total most."""
+    return Explanation(level_gaps(board, result), levers(board, points))

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -11,18 +12,22 @@ from simple_history.utils import bulk_create_with_history
 
 from network.concurrency import EditConflict, changes_since
 from network.documents import document_store
+from network.models import Role
+from network.notifications import Kind, notify
 
 from . import legal, scoring
 from .models import (
     Assessment,
+    AssessmentReview,
     BoardCriterion,
     BuildingProject,
     CriteriaGroup,
     RatingLevel,
+    ReviewComment,
     Score,
     ScoringBoard,
 )
-from .presets import PRESETS
+from .presets import PRESETS, criterion_details
 
 
 def project_refresh(*, project: BuildingProject) -> BuildingProject:
@@ -30,7 +35,7 @@ def project_refresh(*, project: BuildingProject) -> BuildingProject:
     assessments (both depend on the project's data)."""
     project.legal_status = legal.status(project.legal_results())
     BuildingProject.objects.filter(pk=project.pk).update(legal_status=project.legal_status)
-    for assessment in project.assessments.drafts().select_related("board"):
+    for assessment in project.assessments.not_accepted().select_related("board"):
         assessment.project = project
         assessment_refresh(assessment=assessment)
     return project
@@ -43,6 +48,7 @@ def assessment_refresh(*, assessment: Assessment) -> scoring.Result:
         total_pct=Decimal(f"{result.total:.2f}"),
         completeness_pct=Decimal(f"{result.completeness:.2f}"),
         rating=result.rating or "",
+        provisional_rating=result.provisional_rating or "",
         eligible=result.eligible,
     )
     return result
@@ -82,9 +88,7 @@ def board_create(*, network, name: str, preset: str = "", description: str = "")
                     factor=Decimal(factor),
                     minimum_points=minimum,
                     position=c_pos,
-                    target=_preset_text("target"),
-                    reference=_preset_text("reference"),
-                    threshold=_preset_text("threshold"),
+                    **criterion_details(source.key, c_code),
                 )
                 for c_pos, (c_code, c_name, factor, minimum) in enumerate(criteria)
             ],
@@ -103,16 +107,6 @@ def board_create(*, network, name: str, preset: str = "", description: str = "")
         RatingLevel,
     )
     return board
-
-
-def _preset_text(kind):
-    return {
-        "target": "Zielwert: deutlich besser als gesetzlich gefordert (100 Punkte).",
-        "reference": (
-            "Referenzwert: gute Praxis, gesetzliche Anforderungen übertroffen (50 Punkte)."
-        ),
-        "threshold": "Grenzwert: gesetzliche Mindestanforderung eingehalten (10 Punkte).",
-    }[kind]
 
 
 def board_problems(board: ScoringBoard) -> list[str]:
@@ -209,19 +203,19 @@ def assessment_save_scores(
 ) -> scoring.Result:
     """Store the points and justifications of a draft assessment in one go.
 
-    `entries` maps criterion ids to (points or None, justification); None removes the
-    score (the criterion counts as missing). `evidence` maps criterion ids to uploaded
-    files. Raises EditConflict when someone saved the assessment after `loaded_version`.
+    `entries` maps criterion ids to (points or None, justification[, measured value]);
+    None points remove the score (the criterion counts as missing). `evidence` maps
+    criterion ids to uploaded files. Raises EditConflict when someone saved the assessment
+    after `loaded_version`.
     """
     current = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if current.version != loaded_version:
         raise EditConflict(current, changes_since(current, loaded_version))
-    if current.is_final:
-        raise ValidationError(
-            _("Die Bewertung ist abgeschlossen und kann nicht mehr geändert werden.")
-        )
+    if not current.is_editable:
+        raise ValidationError(not_editable_message(current))
     existing = {s.criterion_id: s for s in current.scores.all()}
-    for criterion_id, (points, justification) in entries.items():
+    for criterion_id, (points, justification, *measured) in entries.items():
+        value = measured[0] if measured else None  # of a measured criterion (indicators)
         score = existing.get(criterion_id)
         if points is None:
             if score is not None:
@@ -229,12 +223,17 @@ def assessment_save_scores(
             continue
         if score is None:
             score = Score(assessment=current, criterion_id=criterion_id)
-        elif score.points == points and score.justification == justification:
+        elif (score.points, score.justification, score.measured_value) == (
+            points,
+            justification,
+            value,
+        ):
             continue
         else:
             score.version += 1
         score.points = points
         score.justification = justification
+        score.measured_value = value
         score.full_clean(exclude=["assessment", "criterion"])
         score.save()
         existing[criterion_id] = score
@@ -257,21 +256,187 @@ def assessment_save_scores(
     return assessment_refresh(assessment=current)
 
 
+# --- review (four eyes) ------------------------------------------------------------------
+#
+# The municipality submits a complete assessment; the moderation or an expert of the network
+# accepts it (the rating is awarded) or returns it with comments (a draft again). Every
+# status change is a conditional update on status and version (Assessment._move): of two
+# reviewers deciding at once one wins, and scores saved while someone submits are never
+# submitted unseen.
+
+
+def not_editable_message(assessment: Assessment) -> str:
+    if assessment.is_submitted:
+        return _(
+            "Die Bewertung ist zur Prüfung eingereicht; die Punkte können erst wieder geändert "
+            "werden, wenn die Prüfung sie zurückgibt."
+        )
+    return _("Die Bewertung ist bestätigt und kann nicht mehr geändert werden.")
+
+
+def can_review(access, assessment: Assessment, review: AssessmentReview | None = None) -> bool:
+    """Four eyes: the moderation or an expert of the network may review, but nobody who
+    works for the assessed member (coordinator or staff, even if also moderator) and never
+    the person who submitted it."""
+    membership = assessment.project.membership
+    if membership.network_id != access.network.pk or not membership.is_active:
+        return False
+    if not (access.is_moderator or access.is_expert):
+        return False
+    if membership.pk in access.own_membership_ids:
+        return False
+    return review is None or review.submitted_by_id != access.user.pk
+
+
+def _changed_meanwhile() -> ValidationError:
+    return ValidationError(
+        _(
+            "Die Bewertung wurde inzwischen geändert (eingereicht, geprüft oder neu "
+            "gespeichert). Es wurde nichts übernommen; bitte prüfen Sie den aktuellen Stand."
+        )
+    )
+
+
+def _reviewers(assessment: Assessment) -> list[int]:
+    """Who may review: the network's moderators and experts not working for the member."""
+    membership = assessment.project.membership
+    own = Role.objects.filter(membership=membership, kind__in=Role.MEMBER_KINDS).values("user_id")
+    return list(
+        Role.objects.filter(
+            network_id=membership.network_id, kind__in=[Role.Kind.MODERATOR, Role.Kind.EXPERT]
+        )
+        .exclude(user_id__in=own)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
+def _assessment_url(assessment: Assessment) -> str:
+    network = assessment.project.membership.network
+    return reverse("building:assessment_detail", args=[network.slug, assessment.pk])
+
+
 @transaction.atomic
-def assessment_finalise(*, assessment: Assessment, user) -> scoring.Result:
-    """Close a complete assessment. An incomplete one is refused: a rating is only awarded
-    to a complete, finalised assessment, and a finalised one can no longer be completed."""
+def assessment_submit(*, assessment: Assessment, user, loaded_version: int) -> AssessmentReview:
+    """Submit a complete draft for review („Zur Prüfung einreichen“). An incomplete one is
+    refused: a rating is only awarded to a complete assessment, and a submitted one can no
+    longer be completed."""
     missing = len(assessment.evaluate().missing)
-    if missing and not assessment.is_final:
+    if missing and assessment.is_editable:
         raise ValidationError(
             ngettext(
                 "Es fehlen noch die Punkte für %(n)d Kriterium; erst eine vollständige "
-                "Bewertung kann abgeschlossen werden.",
+                "Bewertung kann zur Prüfung eingereicht werden.",
                 "Es fehlen noch die Punkte für %(n)d Kriterien; erst eine vollständige "
-                "Bewertung kann abgeschlossen werden.",
+                "Bewertung kann zur Prüfung eingereicht werden.",
                 missing,
             )
             % {"n": missing}
         )
-    assessment.finalise(user)
-    return assessment_refresh(assessment=assessment)
+    if not assessment.submit(loaded_version):
+        raise _changed_meanwhile()
+    review = AssessmentReview(assessment=assessment, submitted_by=user)
+    review.full_clean()
+    review.save()
+    project = assessment.project
+    notify(
+        Kind.APPROVAL_REQUESTED,
+        network=project.membership.network,
+        recipients=_reviewers(assessment),
+        title=lambda: _("Bewertung zur Prüfung eingereicht: %(name)s") % {"name": project.name},
+        body=lambda: (
+            _(
+                "%(municipality)s bittet um Prüfung der Bewertung „%(assessment)s“. Bestätigen "
+                "Sie sie, oder geben Sie sie mit Anmerkungen zurück."
+            )
+            % {"municipality": project.membership.municipality.name, "assessment": assessment}
+        ),
+        url=_assessment_url(assessment),
+        membership=project.membership,
+        actor=user,
+    )
+    return review
+
+
+@transaction.atomic
+def assessment_decide(
+    *,
+    assessment: Assessment,
+    access,
+    accept: bool,
+    loaded_version: int,
+    comment: str = "",
+    comments: dict | None = None,
+) -> AssessmentReview:
+    """Accept („Bewertung bestätigen“: the rating is awarded) or return („Zurückgeben“:
+    a draft again) a submitted assessment. `comments` maps criterion ids of the board to
+    texts; returning needs at least one comment, general or per criterion."""
+    if not assessment.is_submitted:
+        raise ValidationError(_("Die Bewertung ist nicht zur Prüfung eingereicht."))
+    review = assessment.reviews.filter(decision=AssessmentReview.Decision.PENDING).first()
+    if review is None:  # decided by someone else since `assessment` was read
+        raise _changed_meanwhile()
+    if not can_review(access, assessment, review):
+        raise ValidationError(
+            _(
+                "Prüfen darf nur die Moderation oder eine Expertin bzw. ein Experte des "
+                "Netzwerks, nicht wer für die Kommune arbeitet oder die Bewertung eingereicht hat."
+            )
+        )
+    comment = comment.strip()
+    texts = {key: text.strip() for key, text in (comments or {}).items() if text.strip()}
+    if not accept and not comment and not texts:
+        raise ValidationError(
+            _(
+                "Zum Zurückgeben bitte mindestens eine Anmerkung schreiben, zur Bewertung "
+                "insgesamt oder zu einem Kriterium."
+            )
+        )
+    criteria = set(
+        BoardCriterion.objects.filter(group__board=assessment.board, pk__in=texts).values_list(
+            "pk", flat=True
+        )
+    )
+    if set(texts) - criteria:
+        raise ValidationError(_("Anmerkungen gibt es nur zu Kriterien dieses Rasters."))
+    user = access.user
+    moved = (
+        assessment.accept(user, loaded_version) if accept else assessment.send_back(loaded_version)
+    )
+    if not moved:
+        raise _changed_meanwhile()
+    review.decision = (
+        AssessmentReview.Decision.ACCEPTED if accept else AssessmentReview.Decision.RETURNED
+    )
+    review.decided_at = timezone.now()
+    review.decided_by = user
+    review.comment = comment
+    review.full_clean()
+    review.save(update_fields=["decision", "decided_at", "decided_by", "comment"])
+    bulk_create_with_history(
+        [ReviewComment(review=review, criterion_id=key, text=text) for key, text in texts.items()],
+        ReviewComment,
+    )
+    assessment_refresh(assessment=assessment)
+    project = assessment.project
+    coordinators = Role.objects.filter(
+        membership=project.membership, kind=Role.Kind.COORDINATOR
+    ).values_list("user_id", flat=True)
+
+    def title():
+        values = {"name": project.name}
+        if accept:
+            return _("Bewertung bestätigt: %(name)s") % values
+        return _("Bewertung zurückgegeben: %(name)s") % values
+
+    notify(
+        Kind.APPROVAL_ANSWERED,
+        network=project.membership.network,
+        recipients={review.submitted_by_id, *coordinators} - {None},
+        title=title,
+        body=lambda: comment,
+        url=_assessment_url(assessment),
+        membership=project.membership,
+        actor=user,
+    )
+    return review

@@ -22,7 +22,7 @@ class BuildingStart:
         return [
             StartItem(
                 kind="assessment",
-                kind_label=_("Bewertung abschließen"),
+                kind_label=_("Bewertung einreichen"),
                 title=name,
                 url=reverse(
                     "building:assessment_detail",

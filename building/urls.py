@@ -28,10 +28,9 @@ urlpatterns = [
     path("bewertungen/<int:pk>/", assessments.assessment_detail, name="assessment_detail"),
     path("bewertungen/<int:pk>/punkte/", assessments.assessment_score, name="assessment_score"),
     path(
-        "bewertungen/<int:pk>/abschliessen/",
-        assessments.assessment_finalise,
-        name="assessment_finalise",
+        "bewertungen/<int:pk>/einreichen/", assessments.assessment_submit, name="assessment_submit"
     ),
+    path("bewertungen/<int:pk>/pruefen/", assessments.assessment_review, name="assessment_review"),
     path("raster/", boards.board_list, name="board_list"),
     path("raster/neu/", boards.board_create, name="board_create"),
     path("raster/<int:pk>/", boards.board_detail, name="board_detail"),

@@ -45,6 +45,7 @@ for model in (
     models.ActionItem,
     models.Invitation,
     models.MembershipRequest,
+    models.FundingProgramme,
 ):
     admin.site.register(model, SimpleHistoryAdmin)
 

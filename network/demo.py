@@ -13,6 +13,7 @@ changes nothing.
 import csv
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ from .models import (
     Attendance,
     Decision,
     Department,
+    FundingProgramme,
     Meeting,
     Membership,
     Municipality,
@@ -513,8 +515,105 @@ def seed_network(today: date | None = None) -> Seeded:
             seeded.staff[membership.pk, department.pk] = person
 
     _seed_meetings(seeded)
+    _seed_funding(seeded)
     _seed_second_network(accounts, today)
     return seeded
+
+
+# Funding programmes the KNN members look at. Names and providers are real; rates, amounts,
+# dates and conditions are examples (marked so on every page) until the moderation has
+# checked them against the current guideline. Every start lies before the earliest demo
+# building application (building.demo.EARLIEST_APPLICATION), so the matches do not depend
+# on the day the demo is seeded; ends that are not historical count from that day.
+def funding_plan(today: date) -> list[dict]:
+    K, B = FundingProgramme.Kind, FundingProgramme.BuildingType
+    next_year_end = date(today.year + 1, 12, 31)
+    return [
+        dict(
+            name="BEG Nichtwohngebäude – Kommunen (KfW 464)",
+            provider="KfW im Auftrag des Bundes",
+            url="https://www.kfw.de/464",
+            kinds=[K.RENOVATION],
+            building_type=B.NON_RESIDENTIAL,
+            conditions="Sanierung zum Effizienzgebäude; Zuschuss je nach erreichter Stufe. "
+            "Antrag vor Beginn des Vorhabens, Energieeffizienz-Expertin einbinden.",
+            grant_rate_pct=Decimal("20"),
+            valid_from=date(2021, 7, 1),
+            last_checked=today - timedelta(days=45),
+        ),
+        dict(
+            name="BEG Einzelmaßnahmen – Heizung und Gebäudehülle",
+            provider="BAFA / KfW",
+            url="https://www.bafa.de/beg",
+            kinds=[K.RENOVATION, K.HEATING],
+            building_type=B.ANY,
+            conditions="Einzelmaßnahmen an bestehenden Gebäuden, z. B. Wärmepumpe statt "
+            "Gaskessel; Grundförderung, Boni nach Richtlinie.",
+            grant_rate_pct=Decimal("30"),
+            valid_from=date(2024, 1, 1),
+            last_checked=today - timedelta(days=45),
+        ),
+        dict(
+            name="Klimafreundlicher Neubau – Nichtwohngebäude – Kommunen (KfW 499)",
+            provider="KfW im Auftrag des Bundes",
+            url="https://www.kfw.de/499",
+            kinds=[K.NEW_BUILD],
+            building_type=B.NON_RESIDENTIAL,
+            conditions="Zinsgünstiger Kredit für Neubauten mit geringen Treibhausgasemissionen "
+            "im Lebenszyklus (Effizienzgebäude 40); keine Öl-, Gas- oder Biomasseheizung.",
+            grant_amount_eur=Decimal("10000000"),
+            valid_from=date(2023, 3, 1),
+            last_checked=today - timedelta(days=60),
+        ),
+        dict(
+            name="progres.nrw – Klimaschutztechnik",
+            provider="Land NRW, Bezirksregierung Arnsberg",
+            url="https://www.bra.nrw.de/energie-bergbau/foerderinstrumente/progresnrw",
+            kinds=[K.HEATING, K.PV],
+            building_type=B.ANY,
+            conditions="Zuschuss für Wärmepumpen, Solarthermie und Batteriespeicher zu "
+            "PV-Anlagen; Antrag vor Auftragsvergabe.",
+            grant_rate_pct=Decimal("25"),
+            valid_from=date(2023, 1, 1),
+            valid_to=next_year_end,
+            last_checked=today - timedelta(days=20),
+        ),
+        dict(
+            name="Kommunalrichtlinie (NKI) – Klimaschutz in Kommunen",
+            provider="ZUG im Auftrag des Bundes",
+            url="https://www.klimaschutz.de/kommunalrichtlinie",
+            kinds=[K.PROCUREMENT, K.RENOVATION],
+            building_type=B.ANY,
+            conditions="Klimaschutzmanagement und Fokusberatung (auch zur klimafreundlichen "
+            "Beschaffung), investive Maßnahmen wie LED-Beleuchtung und Lüftung.",
+            grant_rate_pct=Decimal("40"),
+            valid_from=date(2022, 1, 1),
+            valid_to=next_year_end,
+            last_checked=today - timedelta(days=30),
+        ),
+        dict(
+            name="KfW 432 – Energetische Stadtsanierung",
+            provider="KfW",
+            url="https://www.kfw.de/432",
+            kinds=[K.RENOVATION, K.HEATING],
+            building_type=B.ANY,
+            conditions="Integrierte Quartierskonzepte und Sanierungsmanagement. Stand der "
+            "Neuzusagen bitte beim Fördergeber prüfen.",
+            grant_rate_pct=Decimal("75"),
+            valid_from=date(2011, 11, 1),
+            valid_to=date(2024, 12, 31),
+            last_checked=today - timedelta(days=120),
+        ),
+    ]
+
+
+def _seed_funding(seeded: Seeded):
+    """The example register of the KNN; a second run finds every programme by its name."""
+    for values in funding_plan(seeded.today):
+        name = values.pop("name")
+        FundingProgramme.objects.get_or_create(
+            network=seeded.network, name=name, defaults={**values, "example_data": True}
+        )
 
 
 def _seed_second_network(accounts, today):

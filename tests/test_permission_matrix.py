@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from building import services as building_services
 from network.documents import document_store
-from network.models import Decision, Invitation, Report, Role
+from network.models import Decision, FundingProgramme, Invitation, Report, Role
 from network.models.people import hash_token
 from procurement.models import Adoption, DepartmentApproval, Roadmap
 from tests.building.factories import GuidelineFactory, ProjectFactory, VariantFactory, small_board
@@ -140,6 +140,10 @@ MATRIX = {
     "network:report_html": r(NETWORK, args=lambda d: [d.report.pk]),
     "network:report_retry": r(post=LUENEN, args=lambda d: [d.failed_report.pk]),
     "network:report_preview": r(NETWORK, args=lambda d: [d.report.pk]),
+    # --- funding register: every member reads it, the moderation keeps it ----------------
+    "network:funding_list": r(NETWORK),
+    "network:funding_create": r(MODERATION, MODERATION),
+    "network:funding_edit": r(MODERATION, MODERATION, lambda d: [d.programme.pk]),
     # --- procurement -------------------------------------------------------------------------
     "procurement:index": r(NETWORK),
     "procurement:criterion_list": r(NETWORK),
@@ -187,7 +191,9 @@ MATRIX = {
     "building:settings": r(NETWORK, MODERATION),
     "building:assessment_detail": r(NETWORK, args=lambda d: [d.assessment.pk]),
     "building:assessment_score": r(LUENEN, LUENEN, lambda d: [d.assessment.pk]),
-    "building:assessment_finalise": r(post=LUENEN, args=lambda d: [d.assessment.pk]),
+    "building:assessment_submit": r(post=LUENEN, args=lambda d: [d.assessment.pk]),
+    # Four eyes: the moderation and the experts review, never Lünen's own people.
+    "building:assessment_review": r(post=CONTENT, args=lambda d: [d.assessment.pk]),
     "building:board_list": r(NETWORK),
     "building:board_create": r(MODERATION, MODERATION),
     "building:board_detail": r(NETWORK, args=lambda d: [d.draft.pk]),
@@ -303,6 +309,7 @@ class Data:
     assessment: object
     guideline: object
     attachment: object
+    programme: object = None
 
 
 @pytest.fixture
@@ -393,6 +400,15 @@ def data(actors, settings, tmp_path):
         assessment=building_services.assessment_start(project=project, board=board),
         guideline=guideline,
         attachment=attachment,
+        programme=FundingProgramme.objects.create(
+            network=network,
+            name="BEG Einzelmaßnahmen",
+            provider="BAFA",
+            kinds=["renovation", "heating"],
+            grant_rate_pct=30,
+            valid_from="2024-01-01",
+            last_checked="2026-10-01",
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from network.views.edit import form_page
 
 from .. import presentation
 from ..forms import (
+    CarrierDefaultForm,
     EnergyUseFormSet,
     SettingsForm,
     VariantForm,
@@ -50,6 +51,7 @@ def project_economics(request, access, pk):
 def _variant_form(request, access, project, variant):
     access.require(access.can_edit_membership(project.membership))
     variant = variant or Variant(project=project)
+    defaults = BuildingSettings.for_network(access.network).defaults_by_carrier()
     formset = EnergyUseFormSet(
         posted(request),
         instance=variant,
@@ -57,6 +59,7 @@ def _variant_form(request, access, project, variant):
         if variant.pk
         else EnergyUse.objects.none(),
         prefix="energy",
+        form_kwargs={"defaults": defaults},
     )
 
     def save(form):
@@ -95,6 +98,7 @@ def _variant_form(request, access, project, variant):
         project=project,
         variant=variant,
         formset=formset,
+        carrier_defaults=defaults.values(),
     )
 
 
@@ -121,16 +125,40 @@ def variant_delete(request, access, pk, variant_pk):
     return redirect("building:project_economics", access.network.slug, project.pk)
 
 
+def _posted_for(request, prefix):
+    """The POST data for the form with `prefix`, or None when the request carries none of
+    its fields: a carrier the page did not send is left as it is."""
+    data = posted(request)
+    if data is None or not any(key.startswith(f"{prefix}-") for key in data):
+        return None
+    return data
+
+
 @network_view
 def settings_edit(request, access):
     settings_obj = BuildingSettings.for_network(access.network)
     if request.method == "POST":
         access.require(access.can_manage_network())
+    carrier_forms = [
+        CarrierDefaultForm(_posted_for(request, carrier), instance=default, prefix=carrier)
+        for carrier, default in settings_obj.defaults_by_carrier().items()
+    ]
 
     def save(form):
         try:
             with transaction.atomic():
-                return form.save_checked()
+                saved = form.save_checked()
+                if saved is not None:
+                    # The settings' version check above guards these rows too: they are
+                    # edited on this page only. Built-in values are stored on the first
+                    # save, with their sources, so the history shows where they came from.
+                    for carrier_form in carrier_forms:
+                        if carrier_form.is_bound and (
+                            not carrier_form.instance.pk or carrier_form.has_changed()
+                        ):
+                            carrier_form.instance.settings = saved
+                            carrier_form.save()
+                return saved
         except IntegrityError:
             # Two first saves in the same instant: the other one created the settings.
             raise ValidationError(
@@ -145,10 +173,12 @@ def settings_edit(request, access):
         request,
         access,
         SettingsForm(posted(request), instance=settings_obj),
+        also=[f for f in carrier_forms if f.is_bound],
         template="building/settings.html",
         title=_("Annahmen zur Wirtschaftlichkeit"),
         save=save,
         success_url=here,
         message=_("Die Einstellungen wurden gespeichert."),
         can_edit=access.can_manage_network(),
+        carrier_forms=carrier_forms,
     )

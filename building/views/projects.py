@@ -4,13 +4,15 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from network import funding
 from network.models import Membership
 from network.views.common import network_view, page_context, posted
 from network.views.edit import form_page
 
-from .. import presentation, services
+from .. import legal, presentation, services
 from ..filters import ProjectFilter
 from ..forms import (
     ProjectForm,
@@ -71,9 +73,25 @@ def project_create(request, access):
     )
 
 
+def _funding_need(project) -> funding.Need:
+    """What a project asks of the funding register: its kind, a new heating, PV, and the
+    day of its building application (not applied yet: today); housing is residential."""
+    kinds = {project.kind}
+    if project.heating_replaced:
+        kinds.add(funding.Kind.HEATING)
+    if project.pv_peak_kw:
+        kinds.add(funding.Kind.PV)
+    return funding.Need(
+        kinds=frozenset(kinds),
+        day=project.application_date or timezone.localdate(),
+        residential=project.use in legal.RESIDENTIAL_USES,
+    )
+
+
 @network_view
 def project_detail(request, access, pk):
     project = _project(access, pk)
+    need = _funding_need(project)
     assessments = project.assessments.select_related("board").order_by("-created_at")
     variants = project.variants.prefetch_related("energy_uses")
     settings_obj = BuildingSettings.for_network(access.network)
@@ -103,6 +121,8 @@ def project_detail(request, access, pk):
             ],
             can_edit=access.can_edit_membership(project.membership),
             changes=changes[:10],
+            funding=funding.programmes_for_many(access.network, [need])[0],
+            funding_day=need.day,
         ),
     )
 

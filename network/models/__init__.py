@@ -1,5 +1,6 @@
 from .changes import DataChange
 from .documents import Document
+from .funding import FundingProgramme
 from .meetings import ActionItem, AgendaItem, Attendance, Decision, Meeting
 from .notifications import MailPreference, Notification, OutboxMail
 from .people import (
@@ -25,6 +26,7 @@ __all__ = [
     "Department",
     "Document",
     "FigureSnapshot",
+    "FundingProgramme",
     "EmailChange",
     "Invitation",
     "MailPreference",

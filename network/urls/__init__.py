@@ -1,6 +1,6 @@
 """URLs of the network app, one module per area (namespace "network")."""
 
-from . import core, explain, legal, meetings, people, reports
+from . import core, explain, funding, legal, meetings, people, reports
 
 app_name = "network"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     *meetings.urlpatterns,
     *reports.urlpatterns,
     *legal.urlpatterns,
+    *funding.urlpatterns,
 ]

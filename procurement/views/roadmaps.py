@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from network import funding
 from network.csv_export import csv_response
 from network.views.common import network_view, page_context, posted
 from network.views.edit import form_page
@@ -34,6 +35,17 @@ def _roadmap_of(access, municipality_slug, *, create=False):
     if create:
         return membership, services.roadmap_for(membership=membership)
     return membership, Roadmap.objects.filter(membership=membership).first()
+
+
+def _funding_of(network, milestones) -> list:
+    """For each milestone, the procurement programmes of the register valid on its due
+    date (none without a date); one query for the whole roadmap."""
+    dated = [m for m in milestones if m.due_on]
+    procurement = frozenset({funding.Kind.PROCUREMENT})
+    found = iter(
+        funding.programmes_for_many(network, [funding.Need(procurement, m.due_on) for m in dated])
+    )
+    return [next(found) if m.due_on else [] for m in milestones]
 
 
 @network_view
@@ -80,7 +92,12 @@ def roadmap(request, access, municipality_slug=None):
             access,
             membership=membership,
             roadmap=road,
-            milestones=[(m, m.is_overdue(today)) for m in milestones],
+            milestones=[
+                (m, m.is_overdue(today), programmes)
+                for m, programmes in zip(
+                    milestones, _funding_of(access.network, milestones), strict=True
+                )
+            ],
             progress=progress_pct([m.status for m in milestones]),
             can_edit=access.can_edit_roadmap(membership),
             has_template=membership is not None

@@ -65,10 +65,23 @@ def test_member_scores_a_project_sees_the_rating_and_compares_variants(page, act
     assert "vorläufig: Gold" in page.locator("#rating").inner_text()
     assert_accessible(page)
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Bewertung abschließen").click()
-    page.get_by_text("Die Bewertung ist abgeschlossen.").wait_for()
+    page.get_by_role("button", name="Zur Prüfung einreichen").click()
+    page.get_by_text("Die Bewertung ist zur Prüfung eingereicht.").wait_for()
+    assert Assessment.objects.get(project=project).rating == ""  # four eyes: not yet
+    assert_accessible(page)
+    # The moderation reviews and accepts; only now is the level awarded.
+    url = page.url
+    page.context.clear_cookies()
+    log_in(page, actors.moderator.email, TEST_PASSWORD)
+    page.goto(url)
+    assert_accessible(page)
+    page.get_by_role("button", name="Bewertung bestätigen").click()
+    page.get_by_text("Die Bewertung ist bestätigt; die Bewertungsstufe ist vergeben.").wait_for()
     assert page.locator("#rating").inner_text() == "Gold"
     assert Assessment.objects.get(project=project).rating == "Gold"
+    page.context.clear_cookies()
+    log_in(page, actors.coordinator.email, TEST_PASSWORD)
+    page.goto(url)
 
     page.get_by_role("link", name="Zurück zum Bauvorhaben").click()
     page.get_by_role("link", name="Wirtschaftlichkeit und Sensitivität ansehen").click()
@@ -79,7 +92,12 @@ def test_member_scores_a_project_sees_the_rating_and_compares_variants(page, act
     assert "geringste CO₂-Emissionen" in row.inner_text()
     gas = page.get_by_role("row", name=re.compile("^Gaskessel"))
     assert "günstigste" in gas.inner_text()  # 30.000 € against 38.000 €
-    expect(page.get_by_text("vermeidet CO₂ am günstigsten: 500\u00a0€ je Tonne")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "vermeidet CO₂ gegenüber der Referenz am günstigsten – sie kostet 500\u00a0€ je "
+            "vermiedener Tonne."
+        )
+    ).to_be_visible()
 
     # the forms of a member: project, variant
     for link in ("Variante anlegen",):

@@ -142,7 +142,7 @@ def test_the_project_form_in_sections_and_the_assessment_question(page, actors):
     page.get_by_role("button", name="Ja, Bewertung anlegen").click()
     page.get_by_role("heading", name=re.compile("Punkte vergeben")).wait_for()
     page.get_by_role("link", name="Abbrechen").first.click()
-    finalise = page.get_by_role("button", name="Bewertung abschließen")
+    finalise = page.get_by_role("button", name="Zur Prüfung einreichen")
     expect(finalise).to_be_disabled()
     expect(finalise).to_have_accessible_description(re.compile("Noch nicht möglich"))
     assert board.pk

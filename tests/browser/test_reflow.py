@@ -89,10 +89,12 @@ def demo(settings):
     settings.DEBUG = True  # seed_demo refuses without debug
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     settings.DEBUG = False
-    # The demo requests no report; a finished and a failed one give the report pages.
+    # The demo builds two reports; one more finished and a failed one of this year give
+    # every state of the report pages, numbered after the demo's.
     knn = Network.objects.get(slug="knn")
     today = timezone.localdate()
-    for number, status in enumerate((Report.Status.DONE, Report.Status.FAILED), start=1):
+    taken = Report.objects.filter(network=knn, year=today.year).count()
+    for number, status in enumerate((Report.Status.DONE, Report.Status.FAILED), start=taken + 1):
         Report.objects.create(
             network=knn,
             membership=knn.memberships.first(),

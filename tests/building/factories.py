@@ -146,3 +146,23 @@ class GuidelineFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Leitlinie {n}")
     body = "# Wärme\n\nMindestens **65 %** erneuerbar."
     status = Guideline.Status.PUBLISHED
+
+
+def accepted(assessment, *, submitter, reviewer):
+    """Submit `assessment` (complete) and have `reviewer` accept it: the four-eyes path
+    that awards its rating (building.services.assessment_submit / assessment_decide)."""
+    from network.access import get_access
+
+    assessment.refresh_from_db()
+    services.assessment_submit(
+        assessment=assessment, user=submitter, loaded_version=assessment.version
+    )
+    assessment.refresh_from_db()
+    services.assessment_decide(
+        assessment=assessment,
+        access=get_access(reviewer, assessment.project.membership.network.slug),
+        accept=True,
+        loaded_version=assessment.version,
+    )
+    assessment.refresh_from_db()
+    return assessment

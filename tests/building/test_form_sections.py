@@ -174,12 +174,12 @@ class TestAssessmentStart:
 
 
 class TestFinalise:
-    def test_an_incomplete_assessment_cannot_be_finalised_and_says_why(self, actors, data):
+    def test_an_incomplete_assessment_cannot_be_submitted_and_says_why(self, actors, data):
         html = actors.client(actors.coordinator).get(u("assessment_detail", data.assessment.pk))
         text = html.content.decode()
-        button = re.search(r"<button[^>]*>Bewertung abschließen</button>", text).group(0)
-        assert " disabled" in button and 'aria-describedby="finalise-reason"' in button
-        reason = re.search(r'<span id="finalise-reason"[^>]*>(.*?)</span>', text, re.S).group(1)
+        button = re.search(r"<button[^>]*>Zur Prüfung einreichen</button>", text).group(0)
+        assert " disabled" in button and 'aria-describedby="submit-reason"' in button
+        reason = re.search(r'<span id="submit-reason"[^>]*>(.*?)</span>', text, re.S).group(1)
         assert "für 3 Kriterien fehlen die Punkte" in reason
 
     def test_a_complete_one_can(self, actors, data):
@@ -187,9 +187,9 @@ class TestFinalise:
         client = actors.client(actors.coordinator)
         client.post(u("assessment_score", a.pk), score_payload(a, {"K1": 50, "K2": 50, "W1": 50}))
         text = client.get(u("assessment_detail", a.pk)).content.decode()
-        button = re.search(r"<button[^>]*>Bewertung abschließen</button>", text).group(0)
+        button = re.search(r"<button[^>]*>Zur Prüfung einreichen</button>", text).group(0)
         assert " disabled" not in button and "data-confirm" in button
-        assert 'id="finalise-reason"' not in text
+        assert 'id="submit-reason"' not in text
 
     def test_the_scoring_page_has_save_and_cancel_at_the_top(self, actors, data):
         text = (

@@ -45,7 +45,8 @@ def all_urls(data):
         (u("settings"), "get"),
         (u("assessment_detail", a.pk), "get"),
         (u("assessment_score", a.pk), "get"),
-        (u("assessment_finalise", a.pk), "post"),
+        (u("assessment_submit", a.pk), "post"),
+        (u("assessment_review", a.pk), "post"),
         (u("board_list"), "get"),
         (u("board_create"), "get"),
         (u("board_detail", b.pk), "get"),
@@ -138,7 +139,7 @@ def member_writes(data):
         (u("variant_delete", p.pk, variant.pk), {}),
         (u("assessment_create", p.pk), {"board": data.board.pk}),
         (u("assessment_score", a.pk), {"loaded_version": a.version}),
-        (u("assessment_finalise", a.pk), {}),
+        (u("assessment_submit", a.pk), {"loaded_version": a.version}),
     ]
 
 

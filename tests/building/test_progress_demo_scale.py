@@ -11,13 +11,13 @@ from building.models import Assessment, BoardCriterion, BuildingProject, Guideli
 from building.progress import BuildingSection
 from network.progress import Period, sections
 from network.scale import ScaleSpec
-from tests.building.factories import ProjectFactory
+from tests.building.factories import ProjectFactory, accepted
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def finish(assessment, points, user):
+def finish(assessment, points, user, reviewer=None):
     criteria = BoardCriterion.objects.filter(group__board=assessment.board)
     services.assessment_save_scores(
         assessment=assessment,
@@ -26,7 +26,15 @@ def finish(assessment, points, user):
         loaded_version=assessment.version,
         user=user,
     )
-    services.assessment_finalise(assessment=assessment, user=user)
+    accepted(assessment, submitter=user, reviewer=reviewer or _reviewer(assessment))
+
+
+def _reviewer(assessment):
+    """An expert of the network: reviews every member's assessment (four eyes)."""
+    from network.models import Role
+
+    network = assessment.project.membership.network
+    return Role.objects.filter(network=network, kind=Role.Kind.EXPERT).first().user
 
 
 def test_section_is_registered():
@@ -84,7 +92,7 @@ def test_context_and_template(actors, data):
 
 def test_open_items_are_draft_assessments(actors, data):
     items = BuildingSection().open_items([actors.luenen, actors.herten], None)
-    assert [i.title for i in items] == ["Bewertung abschließen: Grundschule am Park"]
+    assert [i.title for i in items] == ["Bewertung einreichen: Grundschule am Park"]
     assert items[0].membership_id == actors.luenen.pk
 
 

@@ -23,7 +23,7 @@ from building.models import (
 )
 from network.documents import document_store
 from network.models import Document
-from tests.building.factories import ProjectFactory
+from tests.building.factories import ProjectFactory, accepted
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ class TestProjects:
             loaded_version=a.version,
             user=actors.coordinator,
         )
-        services.assessment_finalise(assessment=a, user=actors.coordinator)
+        accepted(a, submitter=actors.coordinator, reviewer=actors.moderator)
         text = text_of(actors.client(actors.moderator).get(u("project_list") + "?" + query))
         for name in shown:
             assert name in text
@@ -250,7 +250,10 @@ class TestEconomics:
         # r = 0, T = 20: gas 30.000 €, heat pump 38.000 €, 40 t vs 24 t → 500 € per tonne
         assert "30.000\u00a0€" in text and "38.000\u00a0€" in text
         assert "40,0" in text and "24,0" in text
-        assert "Die Variante „Wärmepumpe“ vermeidet CO₂ am günstigsten: 500\u00a0€ je Tonne" in text
+        assert (
+            "Die Variante „Wärmepumpe“ vermeidet CO₂ gegenüber der Referenz am günstigsten – "
+            "sie kostet 500\u00a0€ je vermiedener Tonne." in text
+        )
         assert "Energiepreise +20 %" in text and "Zinssatz +1 Prozentpunkt" in text
         assert "Investition im Jahr 0" in text
         assert "Variante anlegen" not in text
@@ -598,7 +601,7 @@ class TestBoards:
         # K1 = 100, K2 = 50, W1 = 50: Klima = (100 + 150) / 400 = 62.5 %, Kosten = 50 %
         # total = 56.25 % → Bronze
         client.post(u("assessment_score", a.pk), score_payload(a, {"K1": 100, "K2": 50, "W1": 50}))
-        client.post(u("assessment_finalise", a.pk))
+        accepted(a, submitter=actors.moderator, reviewer=actors.expert)
         text = text_of(client.get(u("assessment_detail", a.pk)))
         assert "56,2\u00a0%" in text or "56,3\u00a0%" in text
         assert "Bronze" in text
@@ -628,8 +631,7 @@ class TestBoards:
             loaded_version=new.version,
             user=actors.moderator,
         )
-        services.assessment_finalise(assessment=new, user=actors.moderator)
-        new.refresh_from_db()
+        accepted(new, submitter=actors.moderator, reviewer=actors.expert)
         assert new.total_pct == Decimal("52.50") and new.rating == ""
         assert set(c) and all(x.group.board_id == data.board.pk for x in c.values())
 
@@ -653,7 +655,12 @@ class TestAssessments:
         assert "75,0\u00a0%" in text
         assert "vorläufig: Gold" in text
         assert "waermepumpe" in text
-        client.post(u("assessment_finalise", a.pk))
+        a.refresh_from_db()
+        client.post(u("assessment_submit", a.pk), {"loaded_version": a.version})
+        a.refresh_from_db()
+        actors.client(actors.expert).post(
+            u("assessment_review", a.pk), {"loaded_version": a.version, "decision": "accept"}
+        )
         text = text_of(client.get(u("assessment_detail", a.pk)))
         assert "<strong>Gold</strong>" in text and "Vorläufiges Ergebnis" not in text
         a.refresh_from_db()
@@ -674,7 +681,7 @@ class TestAssessments:
         response = client.post(
             u("assessment_score", a.pk), score_payload(a, {"K1": 0}), follow=True
         )
-        assert "Die Bewertung ist abgeschlossen" in text_of(response)
+        assert "Die Bewertung ist bestätigt" in text_of(response)
         assert list(Score.objects.values()) == before
 
     def test_not_eligible_with_reasons(self, actors, data):
@@ -705,7 +712,10 @@ class TestAssessments:
         assert "33\u00a0%" in text  # 1 of 3 criteria scored
         assert "K2 Erneuerbare Wärme" in text and "Noch nicht bewertet" in text
         # an incomplete assessment cannot be closed (it could never get its rating)
-        response = client.post(u("assessment_finalise", a.pk), follow=True)
+        a.refresh_from_db()
+        response = client.post(
+            u("assessment_submit", a.pk), {"loaded_version": a.version}, follow=True
+        )
         assert "Es fehlen noch die Punkte für 2 Kriterien" in text_of(response)
         a.refresh_from_db()
         assert a.status == "draft" and a.finalised_at is None
