@@ -8,6 +8,7 @@ a topic app; it asks this module for what the installed apps offer.
         progress_sections = ["mobility.progress.MobilitySection"]
         history_models = ["mobility.history.trips"]
         start_sources = ["mobility.start.MobilityStart"]
+        public_sections = ["mobility.public.TripsSection"]
         demo_seeders = ["mobility.demo.seed"]
         scale_generators = ["mobility.scale.generate"]
 
@@ -58,6 +59,11 @@ HOOKS = {
             "history_models",
             "HistorySource objects (network.reports.history): a historical model, how its "
             "records find their network, title and page, for „Letzte Änderungen“",
+        ),
+        Hook(
+            "public_sections",
+            "PublicSection classes (network.public): what a member may release for the "
+            "network's public page and open data, without names of people",
         ),
         Hook("demo_seeders", "functions(seeded) that add the app's demo data (seed_demo)"),
         Hook(

@@ -14,6 +14,7 @@ from .people import (
     Role,
     User,
 )
+from .public import Publication, Release
 from .reports import Report
 from .snapshots import FigureSnapshot
 
@@ -37,6 +38,8 @@ __all__ = [
     "Network",
     "Notification",
     "OutboxMail",
+    "Publication",
+    "Release",
     "Report",
     "Role",
     "User",
