@@ -8,11 +8,13 @@ class BuildingConfig(AppConfig):
     nav_links = [("building:project_list", _("Bauen"))]
     progress_sections = ["building.progress.BuildingSection"]
     start_sources = ["building.start.BuildingStart"]
+    public_sections = ["building.public.ProjectsSection"]
     history_models = [
         "building.history.projects",
         "building.history.assessments",
         "building.history.boards",
         "building.history.guidelines",
     ]
+    api_resources = ["building.api.Projects"]
     demo_seeders = ["building.demo.seed"]
     scale_generators = ["building.scale.generate"]

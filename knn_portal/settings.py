@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "drf_spectacular",
     "network",
     "procurement",
     "building",
@@ -252,6 +253,66 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],
     }
+}
+
+
+def env_origins(name: str) -> list[str]:
+    """Comma-separated web origins ("https://www.luenen.de"): scheme and host (and port),
+    no path, no wildcard; anything else fails at start-up."""
+    from urllib.parse import urlsplit
+
+    origins = []
+    for item in env_list(name, []):
+        parts = urlsplit(item)
+        if (
+            parts.scheme not in ("https", "http")
+            or not parts.hostname
+            or "*" in item
+            or parts.path not in ("", "/")
+            or parts.query
+            or parts.fragment
+            or parts.username
+        ):
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is no origin (expected e.g. https://www.example.org)"
+            )
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
+
+
+# Who may frame the embeddable view of a member (/oeffentlich/<netz>/<kommune>/einbetten/):
+# the origins the operator lists, and nobody else; every other page denies all framing.
+KNN_EMBED_ORIGINS = env_origins("KNN_EMBED_ORIGINS")
+
+# --- read-only API (network.api) -------------------------------------------------------------
+# Personal access tokens only: no session, so no CSRF and no cookie; every answer is JSON.
+# rest_framework itself is no installed app: its German catalogue would replace Django's own
+# messages in every form of the portal (network/api/errors.py gives its few in German).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["network.api.auth.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": "600/hour"},
+    "DEFAULT_PAGINATION_CLASS": "network.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "network.api.errors.german_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "KNN-Portal: Schnittstelle (nur lesen)",
+    "DESCRIPTION": (
+        "Die Daten der eigenen Netzwerke für eigene Systeme, mit genau den Rechten der "
+        "Person, der der Zugangsschlüssel gehört. Schlüssel legen Sie in Ihrem Profil an; "
+        "senden Sie ihn als `Authorization: Bearer <Schlüssel>`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- forms -------------------------------------------------------------------------------

@@ -516,6 +516,7 @@ def seed_network(today: date | None = None) -> Seeded:
 
     _seed_meetings(seeded)
     _seed_funding(seeded)
+    seed_public(seeded)
     _seed_second_network(accounts, today)
     return seeded
 
@@ -614,6 +615,56 @@ def _seed_funding(seeded: Seeded):
         FundingProgramme.objects.get_or_create(
             network=seeded.network, name=name, defaults={**values, "example_data": True}
         )
+
+
+# The members that show their work on the KNN's public page (/oeffentlich/knn/).
+PUBLIC_MEMBERS = ("luenen", "werne", "herten")
+
+
+def seed_public(seeded: Seeded):
+    """The KNN's public page on (licence dl-de/by-2-0); Lünen, Werne and Herten release
+    every installed public section and the moderation approves; the latest done
+    Erfolgsbilanz is published if there is one. A second run changes nothing."""
+    from .models.public import Publication
+    from .public import public_sections
+    from .services.public import release_approve, release_set
+
+    Publication.objects.get_or_create(
+        network=seeded.network,
+        defaults={"is_public": True, "licence": Publication.Licence.DL_DE_BY},
+    )
+    keys = [section.key for section in public_sections()]
+    for slug in PUBLIC_MEMBERS:
+        membership = seeded.memberships[slug]
+        release_set(membership=membership, sections=keys, user=seeded.users[slug])
+        for release in membership.releases.filter(section__in=keys, approved_by__isnull=True):
+            release_approve(
+                release_id=release.pk,
+                version=release.version,
+                approve=True,
+                user=seeded.users["moderator"],
+            )
+    publish_annual_report(seeded)
+
+
+def publish_annual_report(seeded: Seeded):
+    """Publish the KNN's latest done Erfolgsbilanz (seed_demo builds it after the rest)."""
+    from .models import Report
+    from .models.public import Publication
+
+    latest = (
+        Report.objects.filter(
+            network=seeded.network, kind=Report.Kind.ANNUAL, status=Report.Status.DONE
+        )
+        .order_by("-period_end", "-pk")
+        .first()
+    )
+    publication = Publication.objects.filter(network=seeded.network).first()
+    if latest is None or publication is None or publication.annual_report_id == latest.pk:
+        return
+    publication.annual_report = latest
+    publication.version += 1
+    publication.save(update_fields=["annual_report", "version"])
 
 
 def _seed_second_network(accounts, today):

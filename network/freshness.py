@@ -46,7 +46,15 @@ from django.dispatch import Signal
 from simple_history.models import HistoricalRecords
 
 from network import plugins
-from network.models import DataChange, MailPreference, Network, Notification, OutboxMail, Report
+from network.models import (
+    ApiToken,
+    DataChange,
+    MailPreference,
+    Network,
+    Notification,
+    OutboxMail,
+    Report,
+)
 
 # Sent after commit, once per changed network, with `network_id` (EVERY_NETWORK: all) and
 # its new `stamp`: what was kept for the old stamp is gone and may be computed again.
@@ -59,8 +67,9 @@ EVERY_NETWORK = None
 _MAX_DEPTH = 4
 # Writes that change no figure: the stamps themselves, report jobs (a report reads
 # figures; its progress updates would otherwise empty the cache every few seconds), and
-# notifications and mails (a change that notifies has moved the stamp already).
-_NOT_WATCHED = (DataChange, Report, Notification, MailPreference, OutboxMail)
+# notifications and mails (a change that notifies has moved the stamp already), API tokens
+# (a person's key, in no network: its save would mark every network changed).
+_NOT_WATCHED = (DataChange, Report, Notification, MailPreference, OutboxMail, ApiToken)
 # Entries of old stamps are never read again; they only have to expire eventually.
 CACHE_SECONDS = 6 * 60 * 60
 # The last value computed of each entry, whatever its stamp: what a visitor is shown,
@@ -357,7 +366,10 @@ def _network_path(model) -> str | None:
     None for models that belong to no network in particular."""
     if model is Network:
         return "pk"
-    if any(f.name == "network" and f.many_to_one for f in model._meta.concrete_fields):
+    # A foreign key or a one-to-one key (a network's Publication) named "network".
+    if any(
+        f.name == "network" and (f.many_to_one or f.one_to_one) for f in model._meta.concrete_fields
+    ):
         return "network"
     return _path_below(model, 0)
 

@@ -9,6 +9,7 @@ a topic app; it asks this module for what the installed apps offer.
         history_models = ["mobility.history.trips"]
         start_sources = ["mobility.start.MobilityStart"]
         public_sections = ["mobility.public.TripsSection"]
+        api_resources = ["mobility.api.Trips"]
         demo_seeders = ["mobility.demo.seed"]
         scale_generators = ["mobility.scale.generate"]
 
@@ -64,6 +65,11 @@ HOOKS = {
             "public_sections",
             "PublicSection classes (network.public): what a member may release for the "
             "network's public page and open data, without names of people",
+        ),
+        Hook(
+            "api_resources",
+            "network.api.views.NetworkList subclasses (path, name): read-only lists of one "
+            "network under /api/netzwerke/<slug>/<path>/, read through network.access",
         ),
         Hook("demo_seeders", "functions(seeded) that add the app's demo data (seed_demo)"),
         Hook(

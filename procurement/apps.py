@@ -8,12 +8,22 @@ class ProcurementConfig(AppConfig):
     nav_links = [("procurement:index", _("Beschaffung"))]
     progress_sections = ["procurement.progress.ProcurementSection"]
     start_sources = ["procurement.start.ProcurementStart"]
+    public_sections = [
+        "procurement.public.RoadmapSection",
+        "procurement.public.CriteriaSection",
+        "procurement.public.TendersSection",
+    ]
     history_models = [
         "procurement.history.criteria",
         "procurement.history.adoptions",
         "procurement.history.approvals",
         "procurement.history.tenders",
         "procurement.history.milestones",
+    ]
+    api_resources = [
+        "procurement.api.Roadmaps",
+        "procurement.api.Criteria",
+        "procurement.api.Tenders",
     ]
     demo_seeders = ["procurement.demo.seed"]
     scale_generators = ["procurement.scale.generate"]

@@ -24,6 +24,7 @@ from building import services as building_services
 from network.documents import document_store
 from network.models import Decision, FundingProgramme, Invitation, Report, Role
 from network.models.people import hash_token
+from network.models.public import Release
 from procurement.models import Adoption, DepartmentApproval, Roadmap
 from tests.building.factories import GuidelineFactory, ProjectFactory, VariantFactory, small_board
 from tests.factories import (
@@ -144,6 +145,12 @@ MATRIX = {
     "network:funding_list": r(NETWORK),
     "network:funding_create": r(MODERATION, MODERATION),
     "network:funding_edit": r(MODERATION, MODERATION, lambda d: [d.programme.pk]),
+    # --- public page: everybody reads who released what; each coordinator releases for its
+    # own member only, the moderation switches the page and approves (network.views.public)
+    "network:public_manage": r(NETWORK),
+    "network:public_settings": r(MODERATION, MODERATION),
+    "network:public_release": r(post=frozenset({"coordinator"}), args=lambda d: ["luenen"]),
+    "network:public_approve": r(post=MODERATION, args=lambda d: [d.release.pk]),
     # --- procurement -------------------------------------------------------------------------
     "procurement:index": r(NETWORK),
     "procurement:criterion_list": r(NETWORK),
@@ -235,6 +242,12 @@ OUTSIDE = {
     "network:privacy": Outside(lambda d: [], 200),
     "network:accessibility": Outside(lambda d: [], 200),
     "network:favicon": Outside(lambda d: [], 302),
+    # Read without login; 404 while the network's public page is off (the default).
+    "network:public_network": Outside(lambda d: ["knn"], 404),
+    "network:public_member": Outside(lambda d: ["knn", "luenen"], 404),
+    "network:public_embed": Outside(lambda d: ["knn", "luenen"], 404),
+    "network:public_report": Outside(lambda d: ["knn"], 404),
+    "network:public_report_pdf": Outside(lambda d: ["knn"], 404),
     "network:calendar_feed": Outside(lambda d: ["knn", "x" * 40], 404),  # the token is the key
     "login": Outside(lambda d: [], 200),
     "logout": Outside(lambda d: [], 405),
@@ -249,6 +262,21 @@ OUTSIDE = {
     "membership_request_accept": Outside(lambda d: [1], 302),
     "membership_request_decline": Outside(lambda d: [1], 302),
     "set_language": Outside(lambda d: [], 405),  # POST only: the footer's two buttons
+    "api_token_create": Outside(lambda d: [], 302),  # POST only, for the logged-in person
+    "api_token_revoke": Outside(lambda d: [1], 302),  # only one's own (tests/network/test_api.py)
+    # The read-only API: a token, never the session (tests/network/test_api.py tests the
+    # scope of the roles); its description and the documentation page are open.
+    "api:schema": Outside(lambda d: [], 200),
+    "api:docs": Outside(lambda d: [], 200),
+    "api:docs_interactive": Outside(lambda d: [], 200),
+    "api:networks": Outside(lambda d: [], 401),
+    "api:members": Outside(lambda d: ["knn"], 401),
+    "api:meetings": Outside(lambda d: ["knn"], 401),
+    "api:figures": Outside(lambda d: ["knn"], 401),
+    "api:roadmaps": Outside(lambda d: ["knn"], 401),
+    "api:criteria": Outside(lambda d: ["knn"], 401),
+    "api:tenders": Outside(lambda d: ["knn"], 401),
+    "api:projects": Outside(lambda d: ["knn"], 401),
     # A person's own notifications (404 for anybody else's: tests/network/test_notifications)
     "notifications:list": Outside(lambda d: [], 302),
     "notifications:open": Outside(lambda d: [1], 302),
@@ -256,6 +284,11 @@ OUTSIDE = {
     "notifications:read_all": Outside(lambda d: [], 302),
     "notifications:settings": Outside(lambda d: [], 302),
     "notifications:unsubscribe": Outside(lambda d: ["gefaelscht"], 404),  # the token is the key
+    # Open data, without login: 404 while the network's page is off (tests/network/test_opendata)
+    "network:opendata": Outside(lambda d: ["knn"], 404),
+    "network:opendata_package": Outside(lambda d: ["knn"], 404),
+    "network:opendata_csv": Outside(lambda d: ["knn", "members"], 404),
+    "network:opendata_json": Outside(lambda d: ["knn", "members"], 404),
 }
 
 
@@ -310,6 +343,7 @@ class Data:
     guideline: object
     attachment: object
     programme: object = None
+    release: object = None
 
 
 @pytest.fixture
@@ -409,6 +443,7 @@ def data(actors, settings, tmp_path):
             valid_from="2024-01-01",
             last_checked="2026-10-01",
         ),
+        release=Release.objects.create(membership=actors.luenen, section="x", released=True),
     )
 
 

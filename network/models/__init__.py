@@ -1,3 +1,4 @@
+from .api import ApiToken
 from .changes import DataChange
 from .documents import Document
 from .funding import FundingProgramme
@@ -21,6 +22,7 @@ from .snapshots import FigureSnapshot
 __all__ = [
     "ActionItem",
     "AgendaItem",
+    "ApiToken",
     "Attendance",
     "DataChange",
     "Decision",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from network.concurrency import VersionedModel
-from network.querysets import WatchedQuerySet
+from network.querysets import WatchedManager, WatchedQuerySet
 
 from .people import Membership, Network
 from .reports import Report
@@ -56,6 +56,10 @@ class Publication(VersionedModel):
         verbose_name=_("Veröffentlichte Erfolgsbilanz"),
     )
     history = HistoricalRecords()
+
+    # Watched: switching the page on or off moves the network's data stamp, under which
+    # the public pages are kept.
+    objects = WatchedManager()
 
     class Meta:
         verbose_name = _("Veröffentlichung")

@@ -10,6 +10,8 @@ A public section names no staff: only the municipality and the moderating organi
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from django.http import Http404
+
 from network import plugins
 from network.models.public import Publication, Release
 
@@ -20,7 +22,7 @@ class OpenField:
 
     name: str  # "criteria_agreed"
     type: str  # "string", "integer", "number", "date", "boolean"
-    title: str  # German, as the CSV's header reads
+    title: str  # German: the schema's title and the data page's (the CSV header is `name`)
     description: str = ""
     unit: str = ""  # "%", "€", "t CO₂/Jahr"
 
@@ -57,6 +59,20 @@ def public_sections() -> list[PublicSection]:
 
 def publication_of(network) -> Publication | None:
     return Publication.objects.filter(network=network).first()
+
+
+def published(network_slug: str) -> Publication:
+    """The publication (with its network) of the network with this slug whose public page
+    is on; 404 for a network that does not exist or whose page is off (the same answer,
+    so a closed network's existence is not revealed). One query."""
+    found = (
+        Publication.objects.filter(network__slug=network_slug, is_public=True)
+        .select_related("network")
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
 
 
 def released(network) -> dict[int, set[str]]:

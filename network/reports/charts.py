@@ -138,10 +138,13 @@ def trend_chart(*, title, unit, quarters, lines, chart_id, width=320, height=176
     from network.reports.figures import format_figure
     from network.timeseries import quarter_label
 
-    left, right, top, bottom = 52, 10, 18, 30
-    plot_w, plot_h = width - left - right, height - top - bottom
     values = [v for line in lines for v in line["values"] if v is not None]
     top_value = nice_maximum(scale_for(unit, max(values, default=0)) or 0)
+    # Room on the left for the longest tick label („500.000 €“: about 6 px a character at
+    # font size 10), at least the 52 px the short ones need.
+    left = max(52, 6 * len(format_figure(top_value, unit)) + 8)
+    right, top, bottom = 10, 18, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
     count = len(quarters)
 
     def x(index):

@@ -1,6 +1,6 @@
 """URLs of the network app, one module per area (namespace "network")."""
 
-from . import core, explain, funding, legal, meetings, people, reports
+from . import core, explain, funding, legal, meetings, opendata, people, public, reports
 
 app_name = "network"
 urlpatterns = [
@@ -11,4 +11,6 @@ urlpatterns = [
     *reports.urlpatterns,
     *legal.urlpatterns,
     *funding.urlpatterns,
+    *opendata.urlpatterns,  # before public: /oeffentlich/<netz>/daten/ is no member
+    *public.urlpatterns,
 ]

@@ -34,6 +34,12 @@ urlpatterns = [
     ),
     path("profil/", accounts.profile, name="profile"),
     path("profil/passwort/", accounts.password_change, name="password_change"),
+    path("profil/zugangsschluessel/", accounts.api_token_create, name="api_token_create"),
+    path(
+        "profil/zugangsschluessel/<int:pk>/widerrufen/",
+        accounts.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path(
         "profil/adresse-bestaetigen/<str:token>/",
         accounts.email_change_confirm,

@@ -6,8 +6,9 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -16,8 +17,10 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from network import access
+from network.api import services as api_services
+from network.api.forms import ApiTokenForm
 from network.forms.accounts import InvitationAcceptForm, ProfileForm
-from network.models import EmailChange, Role
+from network.models import ApiToken, EmailChange, Role
 from network.services import accounts as account_services
 from network.services import people as services
 from network.views.common import posted
@@ -40,11 +43,7 @@ def profile(request):
     A new address is only requested here (see `account_services.email_change_request`); the
     answer is the same whether or not it belongs to another account.
     """
-    roles = list(
-        Role.objects.filter(user=request.user)
-        .select_related("network", "membership__municipality", "department")
-        .order_by("network__name", "kind")
-    )
+    roles = _roles(request.user)
     form = ProfileForm(posted(request), instance=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -78,17 +77,37 @@ def profile(request):
                     % {"new": change.new_email, "old": old_email},
                 )
             return redirect("profile")
-    return render(
+    return _profile_page(request, roles=roles, form=form)
+
+
+def _roles(user):
+    return list(
+        Role.objects.filter(user=user)
+        .select_related("network", "membership__municipality", "department")
+        .order_by("network__name", "kind")
+    )
+
+
+def _profile_page(request, *, roles=None, form=None, token_form=None, new_key=None):
+    """The profile page; also the answer to a token form (its errors, or the new key)."""
+    roles = _roles(request.user) if roles is None else roles
+    response = render(
         request,
         "network/profile.html",
         {
             "roles": roles,
-            "form": form,
+            "form": form if form is not None else ProfileForm(instance=request.user),
             "calendar_links": _calendar_links(roles),
             "email_change": EmailChange.objects.filter(user=request.user).open().first(),
             "membership_requests": _membership_requests(request.user, roles),
+            "api_tokens": ApiToken.objects.of(request.user),
+            "token_form": token_form if token_form is not None else ApiTokenForm(),
+            "new_key": new_key,
         },
     )
+    if new_key:
+        add_never_cache_headers(response)  # the key is shown once: no copy in any cache
+    return response
 
 
 def _membership_requests(user, roles):
@@ -222,6 +241,40 @@ def _invitation_for_another_account(request, invitation):
         {"invitation": invitation, "login_url": f"{reverse('login')}?{urlencode({'next': back})}"},
         status=403 if request.method == "POST" else 200,
     )
+
+
+# --- access tokens for the API (network.api) -------------------------------------------------
+
+
+@sensitive_post_parameters()
+@login_required
+@require_POST
+def api_token_create(request):
+    """A new token; the page shows its key this once (it is stored hashed), so the answer
+    is the profile page itself, not a redirect."""
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _profile_page(request, token_form=form)
+    token, raw = api_services.api_token_create(
+        user=request.user,
+        name=form.cleaned_data["name"],
+        expires_on=form.cleaned_data["expires_on"],
+    )
+    messages.success(
+        request, _("Der Zugangsschlüssel „%(name)s“ wurde angelegt.") % {"name": token.name}
+    )
+    return _profile_page(request, new_key=raw)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk):
+    token = get_object_or_404(ApiToken.objects.of(request.user), pk=pk)
+    token.revoke()
+    messages.success(
+        request, _("Der Zugangsschlüssel „%(name)s“ wurde widerrufen.") % {"name": token.name}
+    )
+    return redirect("profile")
 
 
 # --- requests that a municipality join a network, answered by its coordinators -------------

@@ -26,7 +26,10 @@ WIDTH = 320
 # Logout is a POST; admin, static files and the language switch are not portal pages.
 SKIP_PREFIXES = ("/admin/", "/konto/abmelden/", "/static/", "/i18n/")
 # Downloads are not pages: CSV exports, PDFs, calendar feeds, uploaded documents.
-SKIP_PATTERNS = re.compile(r"(\.ics$|\.csv$|/pdf/$|/csv/|/export|/dokumente/\d+/$|format=csv)")
+# The API (JSON and its third-party documentation UI) is no page of the portal's own.
+SKIP_PATTERNS = re.compile(
+    r"(\.ics$|\.csv$|\.json$|\.pdf$|/pdf/$|/csv/|/export|/dokumente/\d+/$|format=csv|^/api/)"
+)
 PER_PATTERN = 2
 MAX_PAGES = 250
 # Pages no link leads to from the start page of a logged-in moderator.

@@ -137,7 +137,7 @@ class TestProfile:
             RoleFactory(user=actors.staff, network=network, kind="observer")
             RoleFactory(user=actors.staff, network=network, kind="staff", membership=membership)
         client = actors.client(actors.staff)
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(9):  # + the person's API tokens
             response = client.get(reverse("profile"))
         text = response.content.decode()
         assert text.count("Zusatznetz ") >= networks

@@ -453,3 +453,28 @@ class TestPages:
 def test_days_without_snapshot_are_no_error(member):
     assert timeseries.snapshots_take(network=member.network, period_end=date(2022, 12, 31)) == 0
     assert timeseries.series_for([]) == {}
+
+
+def test_large_amounts_keep_their_axis_labels_inside_the_chart():
+    """„500.000 €“ at the top of the axis: right-aligned at the plot's left edge, it needs
+    room for its nine characters (it was cut to „00.000 €“ with a fixed 52 px)."""
+
+    from network.reports.charts import trend_chart
+
+    svg = str(
+        trend_chart(
+            title="Auftragswert",
+            unit="€",
+            quarters=[date(2026, 3, 31), date(2026, 6, 30)],
+            lines=[{"name": "Mitte", "values": [120000.0, 480000.0], "own": False}],
+            chart_id="t",
+        )
+    )
+    ticks = re.findall(
+        r'<text x="([\d.]+)" y="[\d.]+" font-size="10" fill="#111" '
+        r'text-anchor="end">([^<]+)</text>',
+        svg,
+    )
+    assert "500.000\u00a0€" in [label for _x, label in ticks], ticks
+    for x, label in ticks:
+        assert float(x) >= 6 * len(label), (x, label)  # about 6 px a character at size 10

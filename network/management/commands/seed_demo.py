@@ -60,6 +60,7 @@ class Command(BaseCommand):
             # After the data is committed: the builds read it like any report, outside a
             # transaction (they take a few seconds).
             demo.seed_reports(seeded)
+            demo.publish_annual_report(seeded)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo geladen: {seeded.network.name} mit {len(seeded.memberships)} Mitgliedern, "
