@@ -9,16 +9,11 @@ still change. No names: not who assessed, submitted or accepted.
 
 from django.utils.translation import gettext_lazy as _
 
-from network.public import OpenField, OpenTable
+from network.public import OpenTable, open_field, place_fields
 from network.templatetags.portal import pct
 
 from . import legal
 from .models import Assessment, BuildingProject
-
-
-def _field(name, kind, title, description="", unit="") -> OpenField:
-    """An open-data column with its German words as plain strings (for the JSON)."""
-    return OpenField(name, kind, str(title), str(description), unit)
 
 
 def rule_label(result: legal.RuleResult) -> str:
@@ -153,37 +148,36 @@ class ProjectsSection:
             title=str(self.title),
             description=str(self.description),
             fields=[
-                _field("municipality", "string", _("Kommune")),
-                _field("ags", "string", _("Amtlicher Gemeindeschlüssel")),
-                _field("project", "string", _("Bauvorhaben")),
-                _field("use", "string", _("Nutzung")),
-                _field("kind", "string", _("Neubau oder Sanierung")),
-                _field("legal_status", "string", _("Rechtliche Anforderungen insgesamt")),
+                *place_fields(),
+                open_field("project", "string", _("Bauvorhaben")),
+                open_field("use", "string", _("Nutzung")),
+                open_field("kind", "string", _("Neubau oder Sanierung")),
+                open_field("legal_status", "string", _("Rechtliche Anforderungen insgesamt")),
                 *[
-                    _field(f"legal_{key}", "string", title, citation)
+                    open_field(f"legal_{key}", "string", title, citation)
                     for key, title, citation in rules
                 ],
-                _field(
+                open_field(
                     "assessment",
                     "string",
                     _("Bewertung"),
                     _("bestätigt, noch nicht bestätigt oder nicht bewertet"),
                 ),
-                _field("board", "string", _("Bewertungsraster")),
-                _field(
+                open_field("board", "string", _("Bewertungsraster")),
+                open_field(
                     "rating",
                     "string",
                     _("Bewertungsstufe"),
                     _("nur bei bestätigter Bewertung; leer: keine Stufe erreicht"),
                 ),
-                _field(
+                open_field(
                     "total_pct",
                     "number",
                     _("Gesamterfüllungsgrad"),
                     _("nur bei bestätigter Bewertung"),
                     "%",
                 ),
-                _field("groups", "string", _("Erfüllungsgrad je Kriteriengruppe")),
+                open_field("groups", "string", _("Erfüllungsgrad je Kriteriengruppe")),
             ],
             rows=rows,
         )

@@ -13,22 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from network.models import Membership
-from network.public import OpenField, OpenTable
+from network.public import OpenTable, open_field, place_fields
 
 from . import explain, stats
 from .models import Adoption, Criterion, DepartmentApproval, Milestone, Tender
-
-
-def _field(name, kind, title, description="", unit="") -> OpenField:
-    """An open-data column with its German words as plain strings (for the JSON)."""
-    return OpenField(name, kind, str(title), str(description), unit)
-
-
-def _place_fields() -> list[OpenField]:
-    return [
-        _field("municipality", "string", _("Kommune")),
-        _field("ags", "string", _("Amtlicher Gemeindeschlüssel")),
-    ]
 
 
 def _places(memberships) -> dict[int, dict]:
@@ -89,13 +77,13 @@ class RoadmapSection:
             title=str(self.title),
             description=str(self.description),
             fields=[
-                *_place_fields(),
-                _field("milestone", "string", _("Meilenstein")),
-                _field("due_on", "date", _("Fällig am")),
-                _field("status", "string", _("Status")),
-                _field("overdue", "boolean", _("Überfällig")),
-                _field("completed_on", "date", _("Erledigt am")),
-                _field("department", "string", _("Verantwortlicher Fachbereich")),
+                *place_fields(),
+                open_field("milestone", "string", _("Meilenstein")),
+                open_field("due_on", "date", _("Fällig am")),
+                open_field("status", "string", _("Status")),
+                open_field("overdue", "boolean", _("Überfällig")),
+                open_field("completed_on", "date", _("Erledigt am")),
+                open_field("department", "string", _("Verantwortlicher Fachbereich")),
             ],
             rows=rows,
         )
@@ -225,27 +213,27 @@ class CriteriaSection:
             title=str(self.title),
             description=str(self.description),
             fields=[
-                *_place_fields(),
-                _field("product_group", "string", _("Warengruppe")),
-                _field("criterion", "string", _("Kriterium")),
-                _field("revision", "integer", _("Fassung")),
-                _field("stage", "string", _("Vergabestufe")),
-                _field("level", "string", _("Anspruchsniveau")),
-                _field("adoption_status", "string", _("Stand der Übernahme")),
-                _field(
+                *place_fields(),
+                open_field("product_group", "string", _("Warengruppe")),
+                open_field("criterion", "string", _("Kriterium")),
+                open_field("revision", "integer", _("Fassung")),
+                open_field("stage", "string", _("Vergabestufe")),
+                open_field("level", "string", _("Anspruchsniveau")),
+                open_field("adoption_status", "string", _("Stand der Übernahme")),
+                open_field(
                     "agreed",
                     "boolean",
                     _("Mit allen Fachbereichen abgestimmt"),
                     _("Übernahme zugestimmt, übernommen oder angewendet"),
                 ),
-                _field(
+                open_field(
                     "department",
                     "string",
                     _("Fachbereich"),
                     _("leer: die Kommune hat noch keinen Fachbereich gefragt"),
                 ),
-                _field("approval_status", "string", _("Stand der Zustimmung")),
-                _field("department_agreed", "boolean", _("Fachbereich hat zugestimmt")),
+                open_field("approval_status", "string", _("Stand der Zustimmung")),
+                open_field("department_agreed", "boolean", _("Fachbereich hat zugestimmt")),
             ],
             rows=rows,
         )
@@ -316,18 +304,18 @@ class TendersSection:
             title=str(self.title),
             description=str(self.description),
             fields=[
-                *_place_fields(),
-                _field("title", "string", _("Ausschreibung")),
-                _field("product_group", "string", _("Warengruppe")),
-                _field("published_on", "date", _("Veröffentlicht am")),
-                _field("value_eur", "number", _("Geschätzter Auftragswert"), unit="€"),
-                _field(
+                *place_fields(),
+                open_field("title", "string", _("Ausschreibung")),
+                open_field("product_group", "string", _("Warengruppe")),
+                open_field("published_on", "date", _("Veröffentlicht am")),
+                open_field("value_eur", "number", _("Geschätzter Auftragswert"), unit="€"),
+                open_field(
                     "counted",
                     "boolean",
                     _("Zählt mit"),
                     _("Die Kommune hat mindestens einem Kriterium der Warengruppe zugestimmt."),
                 ),
-                _field(
+                open_field(
                     "with_criteria",
                     "boolean",
                     _("Mit allen abgestimmten Kriterien"),

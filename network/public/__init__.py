@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from network import plugins
 from network.models.public import Publication, Release
@@ -25,6 +26,20 @@ class OpenField:
     title: str  # German: the schema's title and the data page's (the CSV header is `name`)
     description: str = ""
     unit: str = ""  # "%", "€", "t CO₂/Jahr"
+
+
+def open_field(name, kind, title, description="", unit="") -> OpenField:
+    """An open-data column with its German words as plain strings (for the JSON)."""
+    return OpenField(name, kind, str(title), str(description), unit)
+
+
+def place_fields() -> list[OpenField]:
+    """The two columns every row of a public section's table carries, so the open data
+    can be joined: the municipality's name and its official key."""
+    return [
+        open_field("municipality", "string", _("Kommune")),
+        open_field("ags", "string", _("Amtlicher Gemeindeschlüssel")),
+    ]
 
 
 @dataclass
@@ -58,7 +73,10 @@ def public_sections() -> list[PublicSection]:
 
 
 def publication_of(network) -> Publication | None:
-    return Publication.objects.filter(network=network).first()
+    """The network's publication with its published Erfolgsbilanz (one query)."""
+    return (
+        Publication.objects.filter(network=network).select_related("annual_report__network").first()
+    )
 
 
 def published(network_slug: str) -> Publication:

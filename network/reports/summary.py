@@ -132,3 +132,14 @@ def report_filename(*, kind_label: str, network, municipality_name: str, period,
     """`Fortschrittsbericht-Luenen-2026-Q4.pdf`, `Erfolgsbilanz-KNN-2026.pdf`."""
     who = ascii_name(municipality_name) if municipality_name else network_short_name(network)
     return f"{ascii_name(kind_label)}-{who}-{period_label(period)}.{ext}"
+
+
+def filename_of(report, ext: str = "pdf") -> str:
+    """The file name of a stored report (network.models.Report)."""
+    return report_filename(
+        kind_label=report.Kind(report.kind).label,
+        network=report.network,
+        municipality_name=report.membership.municipality.name if report.membership_id else "",
+        period=Period(report.period_start, report.period_end),
+        ext=ext,
+    )

@@ -36,8 +36,7 @@ from network.models import Membership, Network, Report
 from network.models.people import still_member_q
 from network.models.public import Publication, Release
 from network.overview import period_of
-from network.progress import Period
-from network.reports.summary import report_filename
+from network.reports.summary import filename_of
 from network.services.public import release_approve, release_set
 from network.views.common import network_view, page_context, posted
 from network.views.edit import form_page
@@ -232,12 +231,7 @@ def _state(network) -> dict:
             "pdf": report.file.name,
             "html": report.html_file.name,
             "period": f"{report.period_start:%d.%m.%Y} – {report.period_end:%d.%m.%Y}",
-            "filename": report_filename(
-                kind_label=Report.Kind(report.kind).label,
-                network=network,
-                municipality_name="",
-                period=Period(report.period_start, report.period_end),
-            ),
+            "filename": filename_of(report),
         },
     }
 
@@ -304,15 +298,15 @@ def public_network(request, network_slug):
     return _page(kept.get("public-network", page, get_language(), today))
 
 
-@public_page
-def public_member(request, network_slug, municipality_slug):
+def _member_page(network_slug, municipality_slug, template) -> HttpResponse:
+    """A member's public sections in `template`, kept under the network's stamp."""
     network, kept, state = _public(network_slug)
     member = _member(state, municipality_slug)
     today = timezone.localdate()
 
     def page():
         return render_to_string(
-            "network/public/member.html",
+            template,
             {
                 **_base_context(network, state),
                 "member": member,
@@ -320,28 +314,19 @@ def public_member(request, network_slug, municipality_slug):
             },
         )
 
-    return _page(kept.get("public-member", page, member["slug"], get_language(), today))
+    return _page(kept.get(template, page, member["slug"], get_language(), today))
+
+
+@public_page
+def public_member(request, network_slug, municipality_slug):
+    return _member_page(network_slug, municipality_slug, "network/public/member.html")
 
 
 @public_page
 def public_embed(request, network_slug, municipality_slug):
     """A member's public sections, compact, to be framed by the pages of the origins the
     operator lists in KNN_EMBED_ORIGINS (none: nobody may frame it)."""
-    network, kept, state = _public(network_slug)
-    member = _member(state, municipality_slug)
-    today = timezone.localdate()
-
-    def page():
-        return render_to_string(
-            "network/public/embed.html",
-            {
-                **_base_context(network, state),
-                "member": member,
-                "sections": _sections_html(network, member, today),
-            },
-        )
-
-    response = _page(kept.get("public-embed", page, member["slug"], get_language(), today))
+    response = _member_page(network_slug, municipality_slug, "network/public/embed.html")
     origins = settings.KNN_EMBED_ORIGINS
     if origins:
         # What csp.decorators.csp_replace and clickjacking.xframe_options_exempt do, but

@@ -15,9 +15,8 @@ from network.documents import file_response
 from network.forms.reports import ReportRequestForm
 from network.markdown import render_markdown
 from network.models import Report
-from network.progress import Period
 from network.reports.context import context_for_report, render_report_html
-from network.reports.summary import report_filename
+from network.reports.summary import filename_of
 from network.services.reports import builds_in_process
 from network.services.reports import report_request as request_report
 from network.services.reports import report_retry as retry_report
@@ -106,7 +105,7 @@ def _status_context(access, report) -> dict:
         "can_retry": access.can_request_report(report.membership),
         "takeover_minutes": minutes,
         "broker_down": report.status == Report.Status.PENDING and report.sent_at is None,
-        "filename": _filename(report),
+        "filename": filename_of(report),
     }
 
 
@@ -139,17 +138,7 @@ def report_download(request, access, pk):
     report = _report(access, pk)
     if report.status != Report.Status.DONE or not report.file:
         raise Http404
-    return file_response(report.file, filename=_filename(report), content_type="application/pdf")
-
-
-def _filename(report: Report, ext: str = "pdf") -> str:
-    return report_filename(
-        kind_label=Report.Kind(report.kind).label,
-        network=report.network,
-        municipality_name=report.membership.municipality.name if report.membership_id else "",
-        period=Period(report.period_start, report.period_end),
-        ext=ext,
-    )
+    return file_response(report.file, filename=filename_of(report), content_type="application/pdf")
 
 
 @network_view
