@@ -16,5 +16,8 @@ class BuildingConfig(AppConfig):
         "building.history.guidelines",
     ]
     api_resources = ["building.api.Projects"]
+    search_sources = ["building.search.Guidelines", "building.search.Projects"]
+    case_link_sources = ["building.exchange.Projects", "building.exchange.Guidelines"]
+    case_outcomes = ["building.exchange.GuidelineDraft"]
     demo_seeders = ["building.demo.seed"]
     scale_generators = ["building.scale.generate"]

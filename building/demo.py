@@ -9,8 +9,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from network.access import get_access
+from network.models import Decision, Meeting
 
-from . import indicators, services
+from . import indicators, services, weighting
 from .models import (
     Assessment,
     AssessmentReview,
@@ -21,6 +22,7 @@ from .models import (
     Guideline,
     ScoringBoard,
     Variant,
+    WeightingVote,
 )
 from .presets import BNB, KNN
 
@@ -354,6 +356,9 @@ def seed(seeded):
             else:
                 Assessment.objects.filter(pk=assessment.pk).update(created_at=entered)
 
+    _weighting_workshop(seeded, board, moderator)
+    _open_weighting_vote(seeded, _board(network, BNB, activate=False), moderator)
+
     criteria_by_code = {c.code: c for c in criteria}
     for title, summary, body, codes in GUIDELINES:
         guideline, created = Guideline.objects.get_or_create(
@@ -368,3 +373,73 @@ def seed(seeded):
         )
         if created:
             guideline.criteria.set([criteria_by_code[c] for c in codes if c in criteria_by_code])
+
+
+# The weighting workshop (building.weighting): the members allocated 100 points across the
+# groups of the KNN board (K, R, G, W, P) in the last workshop held; the result (33, 19,
+# 14, 24, 10 — the means 32,5 / 19,2 / 14,2 / 24,2 / 10 by largest remainders) is the
+# draft of the board's next version, adopted by a decision of that meeting.
+WORKSHOP_VOTE = "Gewichtung des KNN-Rasters im Workshop"
+WORKSHOP_DECISION = "Die Gewichtung aus dem Workshop wird als Entwurf des Rasters übernommen."
+WORKSHOP_BALLOTS = {
+    "luenen": ((35, 20, 10, 25, 10), {"Gold": "75", "Silber": "60"}),
+    "werne": ((30, 25, 15, 20, 10), {"Gold": "80"}),
+    "herten": ((30, 15, 15, 30, 10), {}),
+    "recklinghausen": ((40, 20, 10, 20, 10), {"Gold": "75", "Silber": "55"}),
+    "welver": ((25, 20, 20, 25, 10), {}),
+    "kreis-recklinghausen": ((35, 15, 15, 25, 10), {"Silber": "62,5"}),
+}
+OPEN_VOTE = "Gewichtung des BNB-Entwurfs"
+OPEN_BALLOTS = {"werne": (30, 25, 20, 15, 10), "welver": (25, 25, 25, 15, 10)}
+
+
+def _cast(vote, membership, user, points, thresholds=None):
+    groups = list(vote.board.groups.all())
+    levels = {lv.name: lv.pk for lv in vote.board.levels.all()}
+    weighting.ballot_cast(
+        vote=vote,
+        membership=membership,
+        user=user,
+        points={g.pk: p for g, p in zip(groups, points, strict=False)},
+        thresholds={
+            levels[name]: Decimal(value.replace(",", "."))
+            for name, value in (thresholds or {}).items()
+        },
+        loaded_version=None,
+    )
+
+
+def _weighting_workshop(seeded, board, moderator):
+    network = seeded.network
+    if WeightingVote.objects.filter(board__series=board.series, title=WORKSHOP_VOTE).exists():
+        return
+    held = Meeting.objects.filter(network=network, status=Meeting.Status.HELD)
+    latest = held.order_by("-starts_at")
+    meeting = latest.filter(kind=Meeting.Kind.WORKSHOP).first() or latest.first()
+    if meeting is None or not board.groups.exists():
+        return
+    vote = weighting.vote_open(
+        board=board, title=WORKSHOP_VOTE, meeting=meeting, with_thresholds=True, user=moderator
+    )
+    for slug, (points, thresholds) in WORKSHOP_BALLOTS.items():
+        if slug in seeded.memberships:
+            _cast(vote, seeded.memberships[slug], seeded.users[slug], points, thresholds)
+    weighting.vote_close(vote=vote, user=moderator)
+    decision = Decision.objects.create(meeting=meeting, text=WORKSHOP_DECISION)
+    weighting.vote_apply(vote=vote, decision=decision, user=moderator)
+    # In the workshop itself, not on the day the demo was seeded.
+    WeightingVote.objects.filter(pk=vote.pk).update(
+        opened_at=meeting.starts_at, closed_at=meeting.ends_at
+    )
+    vote.ballots.update(cast_at=meeting.starts_at + timedelta(hours=1))
+
+
+def _open_weighting_vote(seeded, board, moderator):
+    """A vote still open on the BNB draft: two members have voted, the others can."""
+    votes = board.weighting_votes
+    if votes.filter(title=OPEN_VOTE).exists() or votes.open().exists():
+        return
+    vote = weighting.vote_open(board=board, title=OPEN_VOTE, user=moderator)
+    for slug, points in OPEN_BALLOTS.items():
+        if slug in seeded.memberships:
+            _cast(vote, seeded.memberships[slug], seeded.users[slug], points)

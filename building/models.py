@@ -396,6 +396,26 @@ class ScoringBoard(VersionedModel):
         _("Status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
     )
     activated_at = models.DateTimeField(_("Aktiviert am"), null=True, blank=True, editable=False)
+    # A draft whose weights came from a weighting workshop (building.weighting.vote_apply),
+    # and the meeting decision that adopted them.
+    from_vote = models.OneToOneField(
+        "WeightingVote",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="result_board",
+        verbose_name=_("Aus der Gewichtungsabstimmung"),
+    )
+    adopted_by_decision = models.ForeignKey(
+        "network.Decision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="building_boards",
+        verbose_name=_("Beschlossen durch"),
+    )
     history = HistoricalRecords()
 
     objects = ScoringBoardQuerySet.as_manager()
@@ -1158,6 +1178,16 @@ class Guideline(VersionedModel):
         Document, blank=True, related_name="building_guidelines", verbose_name=_("Anhänge")
     )
     updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
+    # The case of the collegial consultation whose conclusion this guideline grew from.
+    from_case = models.ForeignKey(
+        "network.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="building_guidelines",
+        verbose_name=_("Entstanden aus der Fallberatung"),
+    )
     # Links and attachments are part of what a guideline says. django-simple-history
     # records m2m changes made from this side only: add and set them on the guideline.
     history = HistoricalRecords(m2m_fields=[criteria, attachments])
@@ -1180,3 +1210,200 @@ class Guideline(VersionedModel):
         if not sees_guideline_drafts(access):
             records = records.filter(status=Guideline.Status.PUBLISHED)
         return records
+
+
+# --- the weighting workshop (building.weighting) ------------------------------------------
+
+
+class WeightingVoteQuerySet(WatchedQuerySet):
+    def open(self):
+        return self.filter(status=WeightingVote.Status.OPEN)
+
+
+class WeightingVote(VersionedModel):
+    """A vote of the network's members on the weights of a board's criteria groups (and,
+    if asked, on the minimum totals of its rating levels): every member municipality
+    allocates 100 points across the groups (Ballot). Open until the moderator closes it;
+    the ballots stay hidden until then. The result goes into the series' draft
+    (ScoringBoard.from_vote), which a meeting decision adopted."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("läuft")
+        CLOSED = "closed", _("abgeschlossen")
+
+    board = models.ForeignKey(
+        ScoringBoard,
+        on_delete=models.CASCADE,
+        related_name="weighting_votes",
+        verbose_name=_("Raster"),
+    )
+    title = models.CharField(_("Titel"), max_length=200)
+    # The workshop where the members vote, if it is held in one.
+    meeting = models.ForeignKey(
+        "network.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="building_weighting_votes",
+        verbose_name=_("Workshop"),
+    )
+    with_thresholds = models.BooleanField(
+        _("Auch über die Schwellen der Bewertungsstufen abstimmen"),
+        default=False,
+        help_text=_(
+            "Jede Kommune kann dann je Stufe einen Mindest-Gesamterfüllungsgrad vorschlagen."
+        ),
+    )
+    status = models.CharField(
+        _("Status"), max_length=10, choices=Status.choices, default=Status.OPEN, editable=False
+    )
+    opened_at = models.DateTimeField(_("Geöffnet am"), default=timezone.now, editable=False)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("Geöffnet von"),
+    )
+    closed_at = models.DateTimeField(_("Geschlossen am"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("Geschlossen von"),
+    )
+    history = HistoricalRecords()
+
+    objects = WeightingVoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Gewichtungsabstimmung")
+        verbose_name_plural = _("Gewichtungsabstimmungen")
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board"], condition=Q(status="open"), name="weighting_vote_one_open"
+            )
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    def close(self, user) -> bool:
+        """Open → closed as a conditional update: of two moderators closing at once, or a
+        close racing the last ballot (building.weighting.ballot_cast locks the vote's row),
+        one wins. Saved once more through the model, so the close is in the history."""
+        now = timezone.now()
+        claimed = (
+            type(self)
+            .objects.filter(pk=self.pk, status=self.Status.OPEN)
+            .update(
+                status=self.Status.CLOSED,
+                closed_at=now,
+                closed_by=user,
+                version=models.F("version") + 1,
+            )
+        )
+        if not claimed:
+            return False
+        self.refresh_from_db()
+        self.save(update_fields=["status", "closed_at", "closed_by", "version"])
+        return True
+
+
+class Ballot(VersionedModel):
+    """One member's ballot in a weighting vote, cast by one of its coordinators and
+    changeable until the vote closes. One per member (a constraint), `version` grows with
+    every change, so two coordinators of one member never overwrite each other unseen."""
+
+    vote = models.ForeignKey(
+        WeightingVote,
+        on_delete=models.CASCADE,
+        related_name="ballots",
+        verbose_name=_("Abstimmung"),
+    )
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("Kommune")
+    )
+    cast_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("Abgegeben von"),
+    )
+    cast_at = models.DateTimeField(_("Abgegeben am"), default=timezone.now)
+    objects = WatchedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Stimmzettel")
+        verbose_name_plural = _("Stimmzettel")
+        ordering = ["membership__municipality__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["vote", "membership"], name="ballot_one_per_member")
+        ]
+
+    def __str__(self):
+        return f"{self.vote}: {self.membership}"
+
+
+class BallotPoints(models.Model):
+    """The points a ballot gives one criteria group (all of a ballot's sum to 100)."""
+
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.CASCADE, related_name="points", verbose_name=_("Stimmzettel")
+    )
+    group = models.ForeignKey(
+        CriteriaGroup, on_delete=models.CASCADE, related_name="+", verbose_name=_("Kriteriengruppe")
+    )
+    points = models.PositiveSmallIntegerField(_("Punkte"), validators=PCT)
+    objects = WatchedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Punkte je Gruppe")
+        verbose_name_plural = _("Punkte je Gruppe")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ballot", "group"], name="ballot_points_once_per_group"
+            ),
+            models.CheckConstraint(condition=Q(points__lte=100), name="ballot_points_max_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.group}: {self.points}"
+
+
+class BallotThreshold(models.Model):
+    """A ballot's proposal for the minimum total of one rating level."""
+
+    ballot = models.ForeignKey(
+        Ballot, on_delete=models.CASCADE, related_name="thresholds", verbose_name=_("Stimmzettel")
+    )
+    level = models.ForeignKey(
+        RatingLevel, on_delete=models.CASCADE, related_name="+", verbose_name=_("Bewertungsstufe")
+    )
+    min_total_pct = models.DecimalField(
+        _("Mindest-Gesamterfüllungsgrad (%)"), max_digits=5, decimal_places=2, validators=PCT
+    )
+    objects = WatchedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Vorschlag je Bewertungsstufe")
+        verbose_name_plural = _("Vorschläge je Bewertungsstufe")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "level"], name="ballot_threshold_once")
+        ]
+
+    def __str__(self):
+        return f"{self.level}: {self.min_total_pct}"

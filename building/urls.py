@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, boards, comparison, economics, guidelines, projects
+from .views import assessments, boards, comparison, economics, guidelines, projects, weighting
 
 app_name = "building"
 urlpatterns = [
@@ -51,6 +51,28 @@ urlpatterns = [
         "raster/<int:pk>/<str:part>/<int:part_pk>/loeschen/",
         boards.board_part_delete,
         name="board_part_delete",
+    ),
+    path("raster/<int:pk>/gewichtung/", weighting.weighting_list, name="weighting_list"),
+    path("raster/<int:pk>/gewichtung/neu/", weighting.weighting_open, name="weighting_open"),
+    path(
+        "raster/<int:pk>/gewichtung/<int:vote_pk>/",
+        weighting.weighting_detail,
+        name="weighting_detail",
+    ),
+    path(
+        "raster/<int:pk>/gewichtung/<int:vote_pk>/stimme/<slug:municipality_slug>/",
+        weighting.weighting_ballot,
+        name="weighting_ballot",
+    ),
+    path(
+        "raster/<int:pk>/gewichtung/<int:vote_pk>/schliessen/",
+        weighting.weighting_close,
+        name="weighting_close",
+    ),
+    path(
+        "raster/<int:pk>/gewichtung/<int:vote_pk>/uebernehmen/",
+        weighting.weighting_apply,
+        name="weighting_apply",
     ),
     path("dokumente/<int:pk>/", guidelines.document_download, name="document"),
     path("leitlinien/", guidelines.guideline_list, name="guideline_list"),

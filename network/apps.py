@@ -9,6 +9,7 @@ class NetworkConfig(AppConfig):
     # Topic apps list theirs on their own AppConfig in the same way.
     nav_links = [
         ("network:meeting_list", _("Termine")),
+        ("network:case_list", _("Fallberatung")),
         ("network:report_list", _("Berichte")),
         ("network:people", _("Personen")),
     ]

@@ -6,7 +6,7 @@ entry already in the subscriber's calendar instead of adding a second one; SEQUE
 the meeting's version, which grows with every edit.
 """
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,16 +23,44 @@ STATUS = {
 }
 
 
-def meeting_description(meeting) -> str:
+def agenda_times(starts_at, durations) -> list[tuple]:
+    """(start, end) of each agenda item in local time: the items follow each other without
+    a gap from the meeting's start, in the order given. 10:00 + 30, 15 → 10:00–10:30,
+    10:30–10:45. An agenda longer than the meeting simply runs past its end."""
+    # Added in UTC: local wall-clock arithmetic would be an hour off across a change to or
+    # from summer time (02:30 + 60 min on the last Sunday of October is 02:30 again).
+    times, start = [], starts_at.astimezone(UTC)
+    for minutes in durations:
+        end = start + timedelta(minutes=minutes)
+        times.append((timezone.localtime(start), timezone.localtime(end)))
+        start = end
+    return times
+
+
+def agenda_speaker(item) -> str:
+    """Who speaks: the person of the network and/or the free text for outside speakers."""
+    return ", ".join(str(p) for p in (item.speaker, item.presenter) if p)
+
+
+def meeting_description(meeting, items=None) -> str:
+    """The text of a calendar entry and of the invitation mail. `items`: the agenda, when
+    the caller has it already (with the speakers), else it is read."""
     lines = [meeting.description.strip()] if meeting.description.strip() else []
-    items = list(meeting.agenda_items.all())
+    if items is None:
+        items = list(meeting.agenda_items.all())
     if items:
         lines.append(_("Tagesordnung:"))
-        lines.extend(
-            _("%(n)d. %(title)s (%(minutes)d Min.)")
-            % {"n": n, "title": item.title, "minutes": item.duration_minutes}
-            for n, item in enumerate(items, start=1)
-        )
+        times = agenda_times(meeting.starts_at, [item.duration_minutes for item in items])
+        for n, (item, (start, end)) in enumerate(zip(items, times, strict=True), start=1):
+            line = _("%(start)s–%(end)s Uhr: %(n)d. %(title)s (%(minutes)d Min.)") % {
+                "start": f"{start:%H:%M}",
+                "end": f"{end:%H:%M}",
+                "n": n,
+                "title": item.title,
+                "minutes": item.duration_minutes,
+            }
+            speaker = agenda_speaker(item)
+            lines.append(f"{line} – {speaker}" if speaker else line)
     if meeting.online_url:
         lines.append(_("Videokonferenz: %(url)s") % {"url": meeting.online_url})
     return "\n".join(lines)

@@ -382,7 +382,15 @@ def _seed_meetings(seeded: Seeded):
     slugs = sorted(seeded.memberships)
     existing = set(Meeting.objects.filter(network=network).values_list("title", flat=True))
     agenda, attendances, actions = [], [], []
-    for number, planned in enumerate(meeting_plan(slugs, today)):
+    plan = meeting_plan(slugs, today)
+    # The most recent network meeting held carries the full minutes (Markdown, numbered
+    # decisions with votes, action items): what a member opens first.
+    latest = max(
+        (p for p in plan if p.kind == "network_meeting" and p.day < today and not p.cancelled),
+        key=lambda p: p.day,
+        default=None,
+    )
+    for number, planned in enumerate(plan):
         if planned.title in existing:
             continue
         held = planned.day < today and not planned.cancelled
@@ -434,16 +442,30 @@ def _seed_meetings(seeded: Seeded):
             )
         if not held:
             continue
-        meeting.minutes = (
-            f"Protokoll: {planned.title}\n\nDie Teilnehmenden haben den Fachimpuls zu "
-            f"„{planned.topic}“ und die Ergebnisse der Arbeitsgruppen besprochen und die "
-            "nächsten Schritte vereinbart."
-        )
-        meeting.save(update_fields=["minutes"])
-        decision = Decision.objects.create(
-            meeting=meeting,
-            text=f"Die Mitglieder setzen die Ergebnisse zu „{planned.topic}“ in ihren "
-            "Fahrplänen um.",
+        if planned is latest:
+            decision = _seed_latest_minutes(seeded, meeting, planned, invited, actions, today)
+        else:
+            meeting.minutes = (
+                f"Protokoll: {planned.title}\n\nDie Teilnehmenden haben den Fachimpuls zu "
+                f"„{planned.topic}“ und die Ergebnisse der Arbeitsgruppen besprochen und die "
+                "nächsten Schritte vereinbart."
+            )
+            decision = Decision.objects.create(
+                meeting=meeting,
+                text=f"Die Mitglieder setzen die Ergebnisse zu „{planned.topic}“ in ihren "
+                "Fahrplänen um.",
+            )
+        # Minutes of the past are released, two days after the meeting, by the moderation.
+        meeting.minutes_status = Meeting.MinutesStatus.RELEASED
+        meeting.minutes_released_at = _at(planned.day + timedelta(days=2), 9)
+        meeting.minutes_released_by = seeded.users["moderator"]
+        meeting.save(
+            update_fields=[
+                "minutes",
+                "minutes_status",
+                "minutes_released_at",
+                "minutes_released_by",
+            ]
         )
         due = planned.day + timedelta(days=42)
         for membership in invited[:2]:
@@ -461,6 +483,54 @@ def _seed_meetings(seeded: Seeded):
     for model, rows in ((AgendaItem, agenda), (Attendance, attendances), (ActionItem, actions)):
         if rows:
             bulk_create_with_history(rows, model, batch_size=500)
+
+
+def _seed_latest_minutes(seeded, meeting, planned, invited, actions, today):
+    """Minutes in Markdown that talk about life-cycle cost (the search finds them), three
+    numbered decisions with their votes and an action item each for two members. Returns
+    the last decision, to which the usual action items are added too."""
+    names = [m.municipality.name for m in invited]
+    meeting.minutes = (
+        f"## Ergebnisse\n\nDie Moderation begrüßt die Vertretungen aus {', '.join(names)}.\n\n"
+        "### Lebenszykluskosten in der Wertung\n\n"
+        "Die Expertin stellt vor, wie die **Lebenszykluskosten** (Kapitalwertmethode nach "
+        "dem Leitfaden WU Hochbau) in die Wertung von Bauvorhaben eingehen:\n\n"
+        "- Investition im Jahr 0, laufende Kosten am Ende jedes Jahres\n"
+        "- Ersatzinvestitionen nach Nutzungsdauer, Restwert am Ende des Zeitraums\n"
+        "- CO₂-Preispfad für Gas und Heizöl\n\n"
+        "### Aus den Kommunen\n\n"
+        "| Kommune | Stand |\n|---|---|\n"
+        + "".join(f"| {name} | Fahrplan in Umsetzung |\n" for name in names[:3])
+        + "\n### Nächste Schritte\n\nDie Beschlüsse und Aufgaben stehen unten; das "
+        "nächste Netzwerktreffen greift sie auf."
+    )
+    texts = [
+        ("Lebenszykluskosten werden bei Bauvorhaben über 1 Mio. € mit 20 % gewertet.", 9, 0, 1),
+        ("Das Bewertungsraster wird in der Fassung des Workshops verwendet.", 8, 1, 1),
+        ("Die Mitglieder setzen die Ergebnisse in ihren Fahrplänen um.", 10, 0, 0),
+    ]
+    decisions = [
+        Decision.objects.create(
+            meeting=meeting, text=text, votes_yes=yes, votes_no=no, votes_abstained=abstained
+        )
+        for text, yes, no, abstained in texts
+    ]
+    for decision, membership in zip(decisions[:2], invited[2:4], strict=False):
+        actions.append(
+            ActionItem(
+                network=seeded.network,
+                decision=decision,
+                membership=membership,
+                owner=seeded.users[membership.municipality.slug],
+                title=f"Lebenszykluskosten im nächsten Bauvorhaben von "
+                f"{membership.municipality.name} rechnen",
+                due_on=planned.day + timedelta(days=60),
+                # Done once their date has passed, like the others: the demo's overdue
+                # list stays as short on any day it is built for.
+                status="done" if planned.day + timedelta(days=60) < today else "open",
+            )
+        )
+    return decisions[-1]
 
 
 # ---------------------------------------------------------------------------------------

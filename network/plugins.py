@@ -10,6 +10,9 @@ a topic app; it asks this module for what the installed apps offer.
         start_sources = ["mobility.start.MobilityStart"]
         public_sections = ["mobility.public.TripsSection"]
         api_resources = ["mobility.api.Trips"]
+        search_sources = ["mobility.search.Trips"]
+        case_link_sources = ["mobility.exchange.Trips"]
+        case_outcomes = ["mobility.exchange.TripPlanDraft"]
         demo_seeders = ["mobility.demo.seed"]
         scale_generators = ["mobility.scale.generate"]
 
@@ -70,6 +73,23 @@ HOOKS = {
             "api_resources",
             "network.api.views.NetworkList subclasses (path, name): read-only lists of one "
             "network under /api/netzwerke/<slug>/<path>/, read through network.access",
+        ),
+        Hook(
+            "case_link_sources",
+            "CaseLinkSource classes (network.exchange.links): the app's objects a case of the "
+            "collegial consultation may link to (kind, id, title, url), listed and resolved "
+            "for one person",
+        ),
+        Hook(
+            "case_outcomes",
+            "CaseOutcome classes (network.exchange.links): what the moderation may make of a "
+            "case's conclusion (label, allowed(access, case), create(case, actor), made(…))",
+        ),
+        Hook(
+            "search_sources",
+            "classes whose queryset(searcher) gives the rows one person may read, with the "
+            "fields searched and each row's title and page, for the header search "
+            "(network.search)",
         ),
         Hook("demo_seeders", "functions(seeded) that add the app's demo data (seed_demo)"),
         Hook(

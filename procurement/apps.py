@@ -25,5 +25,7 @@ class ProcurementConfig(AppConfig):
         "procurement.api.Criteria",
         "procurement.api.Tenders",
     ]
+    search_sources = ["procurement.search.Criteria"]
+    case_link_sources = ["procurement.exchange.Criteria", "procurement.exchange.Milestones"]
     demo_seeders = ["procurement.demo.seed"]
     scale_generators = ["procurement.scale.generate"]

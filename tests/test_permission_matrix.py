@@ -21,6 +21,7 @@ from django.urls.resolvers import URLPattern, URLResolver
 from django.utils import timezone
 
 from building import services as building_services
+from building import weighting
 from network.documents import document_store
 from network.models import Decision, FundingProgramme, Invitation, Report, Role
 from network.models.people import hash_token
@@ -53,6 +54,7 @@ LUENEN = frozenset({"moderator", "coordinator", "staff"})  # Lünen's own data
 LUENEN_PEOPLE = frozenset({"moderator", "coordinator"})  # Lünen's departments and staff
 MEMBERS = frozenset({"moderator", "coordinator", "staff", "other"})  # any member, own data
 INVITERS = frozenset({"moderator", "coordinator", "other"})  # coordinators invite own staff
+CASE_OWNER = frozenset({"moderator", "coordinator"})  # the case's owner and the moderation
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 
 
@@ -110,6 +112,7 @@ MATRIX = {
     "network:meeting_cancel": r(post=MODERATION, args=lambda d: [d.meeting.pk]),
     "network:meeting_history": r(NETWORK, args=lambda d: [d.meeting.pk]),
     "network:agenda_item_create": r(MODERATION, MODERATION, lambda d: [d.meeting.pk]),
+    "network:agenda_items_paste": r(MODERATION, MODERATION, lambda d: [d.meeting.pk]),
     "network:agenda_item_edit": r(
         MODERATION, MODERATION, lambda d: [d.meeting.pk, d.agenda_item.pk]
     ),
@@ -119,7 +122,11 @@ MATRIX = {
     "network:agenda_item_move": r(
         post=MODERATION, args=lambda d: [d.meeting.pk, d.agenda_item.pk, "runter"]
     ),
-    "network:meeting_invite": r(post=MODERATION, args=lambda d: [d.meeting.pk]),
+    # GET: the preview with the recipients to tick; POST sends.
+    "network:meeting_invite": r(MODERATION, MODERATION, lambda d: [d.meeting.pk]),
+    "network:attendance_confirm_registered": r(post=MODERATION, args=lambda d: [d.meeting.pk]),
+    "network:guest_add": r(post=MODERATION, args=lambda d: [d.meeting.pk]),
+    "network:attendance_signatures": r(MODERATION, args=lambda d: [d.meeting.pk]),
     # Every invited person answers for themselves; the observer is not invited.
     "network:attendance_respond": r(
         post=frozenset({"moderator", "expert", "coordinator", "staff", "other"}),
@@ -127,6 +134,12 @@ MATRIX = {
     ),
     "network:attendance_record": r(MODERATION, MODERATION, lambda d: [d.meeting.pk]),
     "network:minutes_edit": r(CONTENT, CONTENT, lambda d: [d.meeting.pk]),
+    "network:minutes_release": r(post=CONTENT, args=lambda d: [d.meeting.pk]),
+    # The meeting's minutes are a draft: only who writes them reads them (and their PDF).
+    "network:minutes_pdf": r(CONTENT, args=lambda d: [d.meeting.pk]),
+    "network:decision_edit": r(CONTENT, CONTENT, lambda d: [d.meeting.pk, d.decision.pk]),
+    "network:decision_history": r(NETWORK, args=lambda d: [d.meeting.pk, d.decision.pk]),
+    "network:action_item_owner_choices": r(CONTENT),
     "network:decision_create": r(CONTENT, CONTENT, lambda d: [d.meeting.pk]),
     "network:action_item_create": r(CONTENT, CONTENT, lambda d: [d.meeting.pk, d.decision.pk]),
     "network:document_upload": r(CONTENT, CONTENT, lambda d: [d.meeting.pk]),
@@ -151,6 +164,17 @@ MATRIX = {
     "network:public_settings": r(MODERATION, MODERATION),
     "network:public_release": r(post=frozenset({"coordinator"}), args=lambda d: ["luenen"]),
     "network:public_approve": r(post=MODERATION, args=lambda d: [d.release.pk]),
+    # --- collegial consultation: Lünen's coordinator brought the case (network.exchange) ----
+    "network:case_list": r(NETWORK),
+    "network:case_create": r(MEMBERS, MEMBERS),
+    "network:case_detail": r(NETWORK, args=lambda d: [d.case.pk]),
+    "network:case_edit": r(CASE_OWNER, CASE_OWNER, lambda d: [d.case.pk]),
+    "network:case_phase": r(post=CASE_OWNER, args=lambda d: [d.case.pk]),
+    "network:contribution_create": r(post=MEMBERS | {"expert"}, args=lambda d: [d.case.pk]),
+    "network:conclusion_edit": r(CASE_OWNER, CASE_OWNER, lambda d: [d.case.pk]),
+    "network:case_schedule": r(MODERATION, MODERATION, lambda d: [d.case.pk]),
+    "network:case_outcome": r(post=MODERATION, args=lambda d: [d.done_case.pk, "leitlinie"]),
+    "network:case_history": r(NETWORK, args=lambda d: [d.case.pk]),
     # --- procurement -------------------------------------------------------------------------
     "procurement:index": r(NETWORK),
     "procurement:criterion_list": r(NETWORK),
@@ -230,6 +254,20 @@ MATRIX = {
     "building:guideline_detail": r(NETWORK, args=lambda d: [d.guideline.pk]),
     "building:guideline_edit": r(CONTENT, CONTENT, lambda d: [d.guideline.pk]),
     "building:guideline_attach": r(post=CONTENT, args=lambda d: [d.guideline.pk]),
+    # Weighting workshop: everybody follows it, the moderation runs it, each member's
+    # coordinator casts its ballot (here Lünen's).
+    "building:weighting_list": r(NETWORK, args=lambda d: [d.board.pk]),
+    "building:weighting_open": r(MODERATION, MODERATION, lambda d: [d.board.pk]),
+    "building:weighting_detail": r(NETWORK, args=lambda d: [d.board.pk, d.vote.pk]),
+    "building:weighting_ballot": r(
+        frozenset({"coordinator"}),
+        frozenset({"coordinator"}),
+        lambda d: [d.board.pk, d.vote.pk, "luenen"],
+    ),
+    "building:weighting_close": r(post=MODERATION, args=lambda d: [d.board.pk, d.vote.pk]),
+    "building:weighting_apply": r(
+        MODERATION, MODERATION, lambda d: [d.closed_vote.board_id, d.closed_vote.pk]
+    ),
 }
 
 OUTSIDE = {
@@ -289,6 +327,8 @@ OUTSIDE = {
     "network:opendata_package": Outside(lambda d: ["knn"], 404),
     "network:opendata_csv": Outside(lambda d: ["knn", "members"], 404),
     "network:opendata_json": Outside(lambda d: ["knn", "members"], 404),
+    # Searches the networks of the logged-in person (tests/network/test_search.py)
+    "network:search": Outside(lambda d: [], 302),
 }
 
 
@@ -344,6 +384,10 @@ class Data:
     attachment: object
     programme: object = None
     release: object = None
+    case: object = None  # in its conclusion phase, open
+    done_case: object = None
+    vote: object = None  # open, on the active board
+    closed_vote: object = None  # on the draft board
 
 
 @pytest.fixture
@@ -398,6 +442,9 @@ def data(actors, settings, tmp_path):
         user=actors.moderator,
     )
     guideline.attachments.add(attachment)
+    draft = small_board(network, active=False, name="Entwurf")
+    closed_vote = weighting.vote_open(board=draft, title="Runde 1", user=actors.moderator)
+    closed_vote.close(actors.moderator)
     return Data(
         meeting=meeting,
         upcoming=upcoming,
@@ -430,7 +477,7 @@ def data(actors, settings, tmp_path):
         project=project,
         variant=VariantFactory(project=project),
         board=board,
-        draft=small_board(network, active=False, name="Entwurf"),
+        draft=draft,
         assessment=building_services.assessment_start(project=project, board=board),
         guideline=guideline,
         attachment=attachment,
@@ -444,6 +491,23 @@ def data(actors, settings, tmp_path):
             last_checked="2026-10-01",
         ),
         release=Release.objects.create(membership=actors.luenen, section="x", released=True),
+        case=case_of(actors, phase="conclusion", phase_open=True),
+        done_case=case_of(actors, phase="done", phase_open=False, conclusion="Pilot"),
+        vote=weighting.vote_open(board=board, title="Runde 2", user=actors.moderator),
+        closed_vote=closed_vote,
+    )
+
+
+def case_of(actors, **state):
+    from network.models import Case
+
+    return Case.objects.create(
+        network=actors.network,
+        membership=actors.luenen,
+        owner=actors.coordinator,
+        title="Die Kämmerei lehnt Lebenszykluskosten ab",
+        description="x",
+        **state,
     )
 
 

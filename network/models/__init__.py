@@ -1,8 +1,9 @@
 from .api import ApiToken
 from .changes import DataChange
 from .documents import Document
+from .exchange import Case, CaseLink, Contribution
 from .funding import FundingProgramme
-from .meetings import ActionItem, AgendaItem, Attendance, Decision, Meeting
+from .meetings import ActionItem, AgendaItem, Attendance, Decision, Guest, Meeting
 from .notifications import MailPreference, Notification, OutboxMail
 from .people import (
     Department,
@@ -24,12 +25,16 @@ __all__ = [
     "AgendaItem",
     "ApiToken",
     "Attendance",
+    "Case",
+    "CaseLink",
+    "Contribution",
     "DataChange",
     "Decision",
     "Department",
     "Document",
     "FigureSnapshot",
     "FundingProgramme",
+    "Guest",
     "EmailChange",
     "Invitation",
     "MailPreference",

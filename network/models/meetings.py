@@ -1,5 +1,6 @@
 """Meetings of a network: agenda, attendance, minutes, decisions and action items."""
 
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -30,6 +31,13 @@ class MeetingQuerySet(WatchedQuerySet):
             .distinct()
         )
 
+    def minutes_readable_by(self, access):
+        """Meetings whose minutes `access` may read: released ones, and drafts too for those
+        who write minutes (Meeting.minutes_readable_by is the same rule for one meeting)."""
+        if access.can_edit_meeting_content():
+            return self
+        return self.filter(minutes_status=Meeting.MinutesStatus.RELEASED)
+
 
 class Meeting(VersionedModel):
     class Kind(models.TextChoices):
@@ -42,6 +50,10 @@ class Meeting(VersionedModel):
         PLANNED = "planned", _("geplant")
         HELD = "held", _("durchgeführt")
         CANCELLED = "cancelled", _("abgesagt")
+
+    class MinutesStatus(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        RELEASED = "released", _("freigegeben")
 
     network = models.ForeignKey(
         Network, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("Netzwerk")
@@ -64,7 +76,26 @@ class Meeting(VersionedModel):
         verbose_name=_("Teilnehmende Kommunen"),
         help_text=_("Leer lassen, wenn alle Mitglieder teilnehmen."),
     )
-    minutes = models.TextField(_("Protokoll"), blank=True)
+    minutes = models.TextField(
+        _("Protokoll"), blank=True, help_text=_("In Markdown: # Überschrift, **fett**, - Liste.")
+    )
+    # Members read the minutes only once released; a change after that makes them a draft
+    # again until released once more (network.services.meetings.minutes_save).
+    minutes_status = models.CharField(
+        _("Stand des Protokolls"),
+        max_length=10,
+        choices=MinutesStatus.choices,
+        default=MinutesStatus.DRAFT,
+    )
+    minutes_released_at = models.DateTimeField(_("Protokoll freigegeben am"), null=True, blank=True)
+    minutes_released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Protokoll freigegeben von"),
+    )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     history = HistoricalRecords(m2m_fields=[participants])
 
@@ -95,6 +126,51 @@ class Meeting(VersionedModel):
     def cancel(self) -> bool:
         return self._set_status(self.Status.CANCELLED)
 
+    @property
+    def minutes_released(self) -> bool:
+        return self.minutes_status == self.MinutesStatus.RELEASED
+
+    def minutes_readable_by(self, access) -> bool:
+        """The rule of MeetingQuerySet.minutes_readable_by for this meeting."""
+        return self.minutes_released or access.can_edit_meeting_content()
+
+    @property
+    def minutes_digest(self) -> str:
+        """Names the text of the minutes as shown: a release says which text it releases."""
+        return hashlib.sha256(self.minutes.encode()).hexdigest()[:16]
+
+    def release_minutes(self, *, user, digest: str) -> bool:
+        """Release the draft minutes as they were shown (`digest`). False when they are
+        released already; ValidationError when they are empty or changed meanwhile, so
+        nobody releases a text they have not read."""
+        with transaction.atomic():
+            current = Meeting.objects.select_for_update().get(pk=self.pk)
+            if not current.minutes.strip():
+                raise ValidationError(_("Ein leeres Protokoll kann nicht freigegeben werden."))
+            if current.minutes_digest != digest:
+                raise ValidationError(
+                    _(
+                        "Das Protokoll wurde inzwischen geändert. Bitte lesen Sie die "
+                        "aktuelle Fassung und geben Sie sie dann frei."
+                    )
+                )
+            changed = not current.minutes_released
+            if changed:
+                current.minutes_status = self.MinutesStatus.RELEASED
+                current.minutes_released_at = timezone.now()
+                current.minutes_released_by = user
+                current.version += 1
+                current.save(
+                    update_fields=[
+                        "minutes_status",
+                        "minutes_released_at",
+                        "minutes_released_by",
+                        "version",
+                    ]
+                )
+        self.refresh_from_db()
+        return changed
+
     def mark_held(self) -> bool:
         """A planned meeting whose attendance is taken has been held (a cancelled one not)."""
         return self._set_status(self.Status.HELD, only_from=[self.Status.PLANNED])
@@ -124,7 +200,25 @@ class AgendaItem(VersionedModel):
     title = models.CharField(_("Tagesordnungspunkt"), max_length=200)
     duration_minutes = models.PositiveIntegerField(_("Dauer (Minuten)"), default=15)
     presenter = models.CharField(_("Vortragende Person"), max_length=200, blank=True)
+    # A person of the network who speaks; `presenter` stays for speakers from outside.
+    speaker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items_spoken",
+        verbose_name=_("Person aus dem Netzwerk"),
+    )
     notes = models.TextField(_("Notizen"), blank=True)
+    # A case of the collegial consultation put on the agenda (network.exchange).
+    case = models.ForeignKey(
+        "network.Case",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("Fall der Fallberatung"),
+    )
     objects = WatchedManager()
     history = HistoricalRecords()
 
@@ -165,6 +259,9 @@ class Attendance(models.Model):
     status = models.CharField(
         _("Teilnahme"), max_length=10, choices=Status.choices, default=Status.INVITED
     )
+    # What the person said with their answer: „komme später“, „Vertretung: Frau X“.
+    comment = models.CharField(_("Bemerkung"), max_length=200, blank=True)
+    substitute = models.CharField(_("Vertretung"), max_length=200, blank=True)
     objects = WatchedManager()
     history = HistoricalRecords()
 
@@ -179,21 +276,109 @@ class Attendance(models.Model):
         return f"{self.user} – {self.get_status_display()}"
 
 
+class Guest(models.Model):
+    """Someone without an account at one meeting: a speaker from outside, a guest of a
+    member. Invited by mail (when an address is known) or written down at the door."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("eingeladen")
+        ATTENDED = "attended", _("teilgenommen")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="guests", verbose_name=_("Termin")
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    organisation = models.CharField(_("Organisation"), max_length=200, blank=True)
+    email = models.EmailField(_("E-Mail"), blank=True)
+    status = models.CharField(
+        _("Teilnahme"), max_length=10, choices=Status.choices, default=Status.INVITED
+    )
+    objects = WatchedManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Gast")
+        verbose_name_plural = _("Gäste")
+        ordering = ["name", "pk"]
+        constraints = [
+            # A guest invited twice by the same address gets one row (and one mail).
+            models.UniqueConstraint(
+                fields=["meeting", "email"], condition=~Q(email=""), name="guest_unique_email"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+
+class DecisionQuerySet(WatchedQuerySet):
+    def create(self, **kwargs):
+        """A decision made without a number gets the next one of its meeting (the write
+        path numbers, so no caller can forget it; a form goes through
+        services.meetings.decision_add, which uses the same numbering)."""
+        if kwargs.get("number") is not None:
+            return super().create(**kwargs)
+        meeting_id = kwargs["meeting"].pk if "meeting" in kwargs else kwargs["meeting_id"]
+        with transaction.atomic():
+            kwargs["number"] = Decision.next_number(meeting_id)
+            return super().create(**kwargs)
+
+
 class Decision(VersionedModel):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("Termin")
     )
+    # 1, 2, 3 … within the meeting, given once by services.decision_add and never reused.
+    number = models.PositiveIntegerField(_("Nummer"), editable=False)
     text = models.TextField(_("Beschluss"))
-    objects = WatchedManager()
+    # The vote, when one was counted: all three or none (forms.minutes.DecisionForm).
+    votes_yes = models.PositiveIntegerField(_("Ja-Stimmen"), null=True, blank=True)
+    votes_no = models.PositiveIntegerField(_("Nein-Stimmen"), null=True, blank=True)
+    votes_abstained = models.PositiveIntegerField(_("Enthaltungen"), null=True, blank=True)
+    objects = DecisionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("Beschluss")
         verbose_name_plural = _("Beschlüsse")
-        ordering = ["id"]
+        ordering = ["number", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="decision_number_unique")
+        ]
 
     def __str__(self):
-        return self.text[:80]
+        return f"{self.label}: {self.text[:80]}"
+
+    @classmethod
+    def next_number(cls, meeting_id) -> int:
+        """The next number of a meeting's decisions, inside a transaction: locks the meeting
+        row, so two people adding a decision at once get 1 and 2 (the unique constraint is
+        the last wall). Counted over the history too, so the number of a deleted decision
+        is never given again and „Beschluss 3“ means one thing in every old printout."""
+        list(Meeting.objects.select_for_update().filter(pk=meeting_id).values_list("pk"))
+        last = max(
+            cls.objects.filter(meeting_id=meeting_id).aggregate(n=models.Max("number"))["n"] or 0,
+            cls.history.filter(meeting_id=meeting_id).aggregate(n=models.Max("number"))["n"] or 0,
+        )
+        return last + 1
+
+    @property
+    def label(self) -> str:
+        return _("Beschluss %(number)d") % {"number": self.number}
+
+    @property
+    def reference(self) -> str:
+        """Cites the decision outside its meeting: B-<date of the meeting>/<number>."""
+        day = timezone.localdate(self.meeting.starts_at)
+        return f"B-{day:%Y-%m-%d}/{self.number}"
+
+    @property
+    def has_vote(self) -> bool:
+        return self.votes_yes is not None
+
+    @property
+    def unanimous(self) -> bool:
+        return self.has_vote and self.votes_yes > 0 and not self.votes_no
 
 
 class ActionItemQuerySet(WatchedQuerySet):

@@ -28,6 +28,8 @@ class Kind(models.TextChoices):
     MEMBERSHIP = "membership", _("Kommune beigetreten oder ausgetreten")
     INVITATION = "invitation", _("Einladung angenommen")
     OVERDUE = "overdue", _("Wochenübersicht der Moderation: Überfälliges je Kommune")
+    WEIGHTING_VOTE = "weighting_vote", _("Gewichtungsabstimmung geöffnet")
+    CASE = "case", _("Fallberatung: neuer Fall, Phase eröffnet, neuer Beitrag")
 
 
 class Channel(models.TextChoices):
@@ -42,6 +44,7 @@ class Channel(models.TextChoices):
 DEFAULT_CHANNEL = {
     Kind.APPROVAL_REQUESTED: Channel.IMMEDIATELY,
     Kind.MEETING: Channel.IMMEDIATELY,
+    Kind.WEIGHTING_VOTE: Channel.IMMEDIATELY,
     Kind.OVERDUE: Channel.WEEKLY,
 }
 

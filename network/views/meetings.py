@@ -1,29 +1,34 @@
-"""Meetings: list, detail, edit, agenda, invitations, attendance, minutes, decisions, action
-items, the iCalendar feed and its subscription page."""
+"""Meetings: list, detail, edit, agenda, invitations, attendance, the iCalendar feed and its
+subscription page. Minutes, decisions and action items: network.views.minutes."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from network.calendar import build_calendar
+from network.calendar import agenda_times, build_calendar
 from network.documents import DocumentForm
+from network.forms.agenda_lines import AgendaLinesForm
 from network.forms.meetings import (
-    ActionItemForm,
-    ActionItemStatusForm,
     AgendaItemForm,
     AttendanceForm,
-    DecisionForm,
+    GuestForm,
+    InviteForm,
     MeetingFilterForm,
     MeetingForm,
-    MinutesForm,
+    ResponseForm,
+    network_people,
 )
+from network.forms.minutes import DecisionForm
 from network.models import (
     ActionItem,
     AgendaItem,
@@ -33,10 +38,11 @@ from network.models import (
     Meeting,
     Role,
 )
+from network.reports.pdf import html_to_pdf
 from network.services import meetings as services
-from network.views.common import network_view, posted
+from network.views import minutes as minutes_views
+from network.views.common import network_view, page_context, posted
 from network.views.edit import form_page
-from network.views.history import render_history
 
 PAST_PAGE_SIZE = 20
 
@@ -112,7 +118,8 @@ def meeting_detail(request, access, pk):
                 "participants",
                 queryset=access.network.memberships.select_related("municipality"),
             ),
-            "agenda_items",
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("speaker")),
+            "guests",
             Prefetch(
                 "attendances",
                 queryset=Attendance.objects.select_related(
@@ -133,8 +140,6 @@ def meeting_detail(request, access, pk):
             Prefetch("documents", queryset=meeting_documents()),
         ),
     )
-    agenda = list(meeting.agenda_items.all())
-    agenda_minutes = sum(item.duration_minutes for item in agenda)
     attendances = list(meeting.attendances.all())
     mine = next((a for a in attendances if a.user_id == request.user.pk), None)
     participant_ids = {m.pk for m in meeting.participants.all()}
@@ -149,13 +154,22 @@ def meeting_detail(request, access, pk):
             "access": access,
             "network": access.network,
             "meeting": meeting,
-            "agenda": agenda,
-            "agenda_minutes": agenda_minutes,
-            "agenda_too_long": agenda_minutes > meeting.duration_minutes,
+            **_agenda_context(meeting, list(meeting.agenda_items.all())),
             "attendances": attendances,
+            "guests": list(meeting.guests.all()),
+            "representation": services.member_representation(
+                services.meeting_members(meeting, list(meeting.participants.all())), attendances
+            )
+            if attendances
+            else [],
+            "response_form": ResponseForm(initial=_response_initial(mine)),
             "attendance_counts": [
                 (label, counts[status]) for status, label in Attendance.Status.choices
             ],
+            # Once the meeting has begun, the usual case is one click from here.
+            "registered_to_confirm": counts[Attendance.Status.REGISTERED]
+            if meeting.starts_at <= timezone.now() and meeting.status != Meeting.Status.CANCELLED
+            else 0,
             "my_attendance": mine,
             "can_respond": may_take_part
             and meeting.status == Meeting.Status.PLANNED
@@ -163,8 +177,23 @@ def meeting_detail(request, access, pk):
             "can_manage": access.can_manage_network(),
             "can_edit_content": access.can_edit_meeting_content(),
             "document_form": DocumentForm() if access.can_edit_meeting_content() else None,
+            # A decision is written down during the meeting: its form is on the page.
+            "decision_form": DecisionForm(instance=Decision(meeting=meeting), auto_id="decision_%s")
+            if access.can_edit_meeting_content() and meeting.status != Meeting.Status.CANCELLED
+            else None,
+            "agenda_lines_form": AgendaLinesForm(auto_id="agenda_lines_%s")
+            if access.can_manage_network() and meeting.status == Meeting.Status.PLANNED
+            else None,
+            **minutes_views.minutes_context(access, meeting),
         },
     )
+
+
+def _response_initial(attendance):
+    """The answer form starts with what the person said last time."""
+    if attendance is None:
+        return {}
+    return {"comment": attendance.comment, "substitute": attendance.substitute}
 
 
 def meeting_documents():
@@ -234,7 +263,7 @@ def meeting_cancel(request, access, pk):
 @network_view
 def meeting_history(request, access, pk):
     meeting = _meeting(access, pk)
-    return render_history(request, access, meeting, back_url=_detail_url(meeting))
+    return minutes_views.meeting_history(request, access, meeting, back_url=_detail_url(meeting))
 
 
 # --- agenda -------------------------------------------------------------------------------
@@ -255,13 +284,22 @@ def agenda_item_create(request, access, pk):
 
     def next_page(item):
         if "add_another" in request.POST:
-            return reverse("network:agenda_item_create", args=[access.network.slug, meeting.pk])
+            url = reverse("network:agenda_item_create", args=[access.network.slug, meeting.pk])
+            return url + "?weiter=1"
         return _detail_url(meeting) + "#agenda-heading"
 
+    form = AgendaItemForm(
+        posted(request), instance=AgendaItem(meeting=meeting), network=access.network
+    )
+    if "weiter" in request.GET:
+        # Several items in a row: the next title can be typed at once.
+        form.fields["title"].widget.attrs["autofocus"] = True
+    items = list(meeting.agenda_items.select_related("speaker"))
     return form_page(
         request,
         access,
-        AgendaItemForm(posted(request), instance=AgendaItem(meeting=meeting)),
+        form,
+        **_agenda_context(meeting, items),
         template="network/meetings/agenda_item_form.html",
         title=_("Tagesordnungspunkt hinzufügen"),
         breadcrumbs=_crumbs(access, meeting),
@@ -275,6 +313,44 @@ def agenda_item_create(request, access, pk):
 
 
 @network_view
+def agenda_items_paste(request, access, pk):
+    """Several agenda items at once, one per line (network.forms.agenda_lines): the agenda
+    as it stands in the invitation letter, pasted instead of typed item by item. The
+    detail page carries the same form; a text with unreadable lines comes back here in
+    full, with each such line named."""
+    meeting = _meeting(access, pk)
+    access.require(access.can_manage_network())
+
+    def add(form):
+        return services.agenda_items_add_lines(
+            meeting=meeting,
+            lines=form.cleaned_data["lines"],
+            people=network_people(access.network),
+        )
+
+    return form_page(
+        request,
+        access,
+        AgendaLinesForm(posted(request)),
+        title=_("Mehrere Tagesordnungspunkte hinzufügen"),
+        breadcrumbs=_crumbs(access, meeting),
+        back_url=_detail_url(meeting),
+        submit_label=_("Tagesordnungspunkte hinzufügen"),
+        save=add,
+        success_url=_detail_url(meeting) + "#agenda-heading",
+        message=lambda items: (
+            ngettext(
+                "%(count)d Tagesordnungspunkt wurde hinzugefügt.",
+                "%(count)d Tagesordnungspunkte wurden hinzugefügt.",
+                len(items),
+            )
+            % {"count": len(items)}
+        ),
+        meeting=meeting,
+    )
+
+
+@network_view
 def agenda_item_edit(request, access, pk, item_pk):
     meeting = _meeting(access, pk)
     item = _agenda_item(access, meeting, item_pk)
@@ -282,7 +358,7 @@ def agenda_item_edit(request, access, pk, item_pk):
     return form_page(
         request,
         access,
-        AgendaItemForm(posted(request), instance=item),
+        AgendaItemForm(posted(request), instance=item, network=access.network),
         template="network/meetings/agenda_item_form.html",
         title=_("Tagesordnungspunkt bearbeiten"),
         breadcrumbs=_crumbs(access, meeting),
@@ -312,29 +388,104 @@ def agenda_item_move(request, access, pk, item_pk, direction):
     meeting = _meeting(access, pk)
     item = _agenda_item(access, meeting, item_pk)
     access.require(access.can_manage_network())
-    services.agenda_item_move(item=item, direction={"hoch": "up", "runter": "down"}[direction])
-    return redirect(_detail_url(meeting) + "#agenda-heading")
+    direction = {"hoch": "up", "runter": "down"}[direction]
+    services.agenda_item_move(item=item, direction=direction)
+    if not request.htmx:
+        return redirect(_detail_url(meeting) + "#agenda-heading")
+    # htmx: the agenda alone, with the focus back on the moved item's button and its new
+    # place announced, so keyboard and screen reader users keep their position.
+    items = list(meeting.agenda_items.select_related("speaker"))
+    position = next(n for n, other in enumerate(items, start=1) if other.pk == item.pk)
+    return render(
+        request,
+        "network/meetings/_agenda.html",
+        {
+            "network": access.network,
+            "meeting": meeting,
+            "can_manage": True,
+            **_agenda_context(meeting, items, moved=(item.pk, direction)),
+            "announcement": _("„%(title)s“ ist jetzt Punkt %(n)d von %(count)d.")
+            % {"title": item.title, "n": position, "count": len(items)},
+        },
+    )
+
+
+def _agenda_context(meeting, items, *, moved=None):
+    """The agenda with each item's clock times (10:00–10:30), for the detail page and the
+    fragment htmx swaps in. `moved`: (item id, "up"/"down") of the item just moved."""
+    times = agenda_times(meeting.starts_at, [item.duration_minutes for item in items])
+    minutes = sum(item.duration_minutes for item in items)
+    return {
+        "agenda": [(item, start, end) for item, (start, end) in zip(items, times, strict=True)],
+        "agenda_minutes": minutes,
+        "agenda_too_long": minutes > meeting.duration_minutes,
+        "moved_pk": moved[0] if moved else None,
+        "moved_direction": moved[1] if moved else "",
+    }
 
 
 # --- invitations and attendance -----------------------------------------------------------
 
 
 @network_view
-@require_POST
 def meeting_invite(request, access, pk):
+    """The invitation page: the mail as it goes out, the people to tick, guests, a personal
+    message. A POST without the page's marker (an older page, a script) invites everyone
+    not yet invited, as the button did before this page existed."""
     meeting = _meeting(access, pk)
     access.require(access.can_manage_network())
+    back = _detail_url(meeting) + "#attendance-heading"
     if meeting.status == Meeting.Status.CANCELLED:
         messages.error(request, _("Zu einem abgesagten Termin kann nicht eingeladen werden."))
-    else:
-        count = services.meeting_invite(meeting=meeting)
-        messages.success(
-            request,
-            _("%(count)d Personen wurden eingeladen.") % {"count": count}
-            if count
-            else _("Alle Beteiligten sind bereits eingeladen."),
+        return redirect(back)
+    if request.method == "POST" and "invite_page" not in request.POST:
+        return _invited(request, services.meeting_invite(meeting=meeting), back)
+    groups = services.meeting_invitee_groups(meeting)
+    invitees = [row for _label, rows in groups for row in rows]
+    form = InviteForm(
+        posted(request),
+        invitees=invitees,
+        initial={"recipients": [user.pk for user, already in invitees if not already]},
+    )
+    previewing = "preview" in request.POST
+    if request.method == "POST" and not previewing and form.is_valid():
+        count = services.meeting_invite(
+            meeting=meeting,
+            user_ids=form.cleaned_data["recipients"],
+            guests=form.cleaned_data["guests"],
+            message=form.cleaned_data["message"],
         )
-    return redirect(_detail_url(meeting) + "#attendance-heading")
+        return _invited(request, count, back)
+    message = form.data.get("message", "") if form.is_bound else ""
+    subject, text = services.invitation_preview(
+        meeting=meeting, user=request.user, message=message[:5000]
+    )
+    return render(
+        request,
+        "network/meetings/invite.html",
+        page_context(
+            access,
+            meeting=meeting,
+            form=form,
+            groups=groups,
+            chosen={str(pk) for pk in form["recipients"].value() or []},
+            preview_subject=subject,
+            preview_text=text,
+            title=_("Einladen: %(title)s") % {"title": meeting.title},
+            breadcrumbs=_crumbs(access, meeting),
+            back_url=_detail_url(meeting),
+        ),
+    )
+
+
+def _invited(request, count, back):
+    messages.success(
+        request,
+        _("%(count)d Personen wurden eingeladen.") % {"count": count}
+        if count
+        else _("Alle Beteiligten sind bereits eingeladen."),
+    )
+    return redirect(back)
 
 
 @network_view
@@ -345,21 +496,26 @@ def attendance_respond(request, access, pk):
     participant_ids = set(meeting.participants.values_list("pk", flat=True))
     may_take_part, membership_id = _participation(access, meeting, participant_ids)
     access.require(may_take_part)
-    status = request.POST.get("status")
-    if status not in (Attendance.Status.REGISTERED, Attendance.Status.EXCUSED):
-        messages.error(request, _("Bitte wählen Sie „Zusagen“ oder „Entschuldigen“."))
+    form = ResponseForm(request.POST)
+    if not form.is_valid():
+        _error_messages(request, form)
     elif meeting.status != Meeting.Status.PLANNED or meeting.starts_at <= timezone.now():
         messages.error(
             request, _("Für diesen Termin sind keine Zusagen oder Absagen mehr möglich.")
         )
     else:
         services.attendance_respond(
-            meeting=meeting, user=request.user, membership_id=membership_id, status=status
+            meeting=meeting,
+            user=request.user,
+            membership_id=membership_id,
+            status=form.cleaned_data["status"],
+            comment=form.cleaned_data["comment"],
+            substitute=form.cleaned_data["substitute"],
         )
         messages.success(
             request,
             _("Sie haben zugesagt.")
-            if status == Attendance.Status.REGISTERED
+            if form.cleaned_data["status"] == Attendance.Status.REGISTERED
             else _("Sie sind entschuldigt."),
         )
     return redirect(_detail_url(meeting) + "#attendance-heading")
@@ -372,12 +528,17 @@ def attendance_record(request, access, pk):
     attendances = meeting.attendances.select_related("user", "membership__municipality").order_by(
         "membership__municipality__name", "user__last_name", "user__email"
     )
-    form = AttendanceForm(posted(request), attendances=attendances, meeting=meeting)
+    guests = list(meeting.guests.all())
+    form = AttendanceForm(posted(request), attendances=attendances, meeting=meeting, guests=guests)
 
     def record(form):
         try:
             services.attendance_record(
-                meeting=meeting, statuses=form.statuses(), loaded=form.loaded()
+                meeting=meeting,
+                statuses=form.statuses(),
+                loaded=form.loaded(),
+                guest_statuses=form.statuses(guests),
+                guest_loaded=form.loaded(guests),
             )
         except services.AttendanceChanged as changed:
             form.refuse_changed(changed.rows)  # says so at each row; nothing was saved
@@ -397,149 +558,107 @@ def attendance_record(request, access, pk):
         success_url=_detail_url(meeting) + "#attendance-heading",
         message=_("Die Teilnahme wurde gespeichert."),
         meeting=meeting,
+        started=meeting.starts_at <= timezone.now(),
+        registered_count=sum(a.status == Attendance.Status.REGISTERED for a in form.attendances),
+        representation=services.member_representation(
+            services.meeting_members(meeting), form.attendances
+        ),
+        guest_form=GuestForm(),
     )
 
 
-# --- minutes, decisions, action items -----------------------------------------------------
-
-
 @network_view
-def minutes_edit(request, access, pk):
+@require_POST
+def attendance_confirm_registered(request, access, pk):
+    """„Alle Zugesagten als teilgenommen“: one click instead of a choice per person."""
     meeting = _meeting(access, pk)
-    access.require(access.can_edit_meeting_content())
-    return form_page(
+    access.require(access.can_manage_network())
+    try:
+        count = services.attendance_confirm_registered(meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(_attendance_url(meeting))
+    messages.success(
         request,
-        access,
-        MinutesForm(posted(request), instance=meeting),
-        save=lambda form: services.minutes_save(form=form, actor=request.user),
-        title=_("Protokoll: %(title)s") % {"title": meeting.title},
-        breadcrumbs=_crumbs(access, meeting),
-        back_url=_detail_url(meeting),
-        submit_label=_("Protokoll speichern"),
-        success_url=_detail_url(meeting) + "#minutes-heading",
-        message=_("Das Protokoll wurde gespeichert."),
-        meeting=meeting,
-    )
-
-
-@network_view
-def decision_create(request, access, pk):
-    meeting = _meeting(access, pk)
-    access.require(access.can_edit_meeting_content())
-    return form_page(
-        request,
-        access,
-        DecisionForm(posted(request), instance=Decision(meeting=meeting)),
-        title=_("Beschluss festhalten"),
-        breadcrumbs=_crumbs(access, meeting),
-        back_url=_detail_url(meeting),
-        submit_label=_("Beschluss speichern"),
-        success_url=_detail_url(meeting) + "#decisions-heading",
-        message=_("Der Beschluss wurde festgehalten."),
-        meeting=meeting,
-    )
-
-
-@network_view
-def action_item_create(request, access, pk, decision_pk):
-    meeting = _meeting(access, pk)
-    decision = access.get(Decision.objects.filter(meeting=meeting), pk=decision_pk)
-    access.require(access.can_edit_meeting_content())
-    item = ActionItem(network=access.network, decision=decision)
-    return form_page(
-        request,
-        access,
-        ActionItemForm(posted(request), instance=item, network=access.network),
-        save=lambda form: services.action_item_save(form=form, actor=request.user),
-        template="network/meetings/action_item_form.html",
-        title=_("Aufgabe anlegen"),
-        breadcrumbs=_crumbs(access, meeting),
-        back_url=_detail_url(meeting),
-        submit_label=_("Aufgabe speichern"),
-        success_url=_detail_url(meeting) + "#decisions-heading",
-        message=_("Die Aufgabe wurde angelegt."),
-        decision=decision,
-        meeting=meeting,
-    )
-
-
-def _action_items(network):
-    return ActionItem.objects.filter(network=network).select_related(
-        "owner", "membership__municipality", "decision__meeting"
-    )
-
-
-@network_view
-def action_item_list(request, access):
-    status = request.GET.get("status", ActionItem.Status.OPEN)
-    if status not in {*ActionItem.Status.values, "all"}:
-        status = ActionItem.Status.OPEN
-    items = _action_items(access.network).order_by("due_on", "pk")
-    if status != "all":
-        items = items.filter(status=status)
-    today = timezone.localdate()
-    rows = [
-        (
-            item,
-            item.status == ActionItem.Status.OPEN and item.due_on and item.due_on < today,
-            access.can_set_action_item_status(item),
+        ngettext(
+            "%(count)d zugesagte Person als teilgenommen erfasst.",
+            "%(count)d zugesagte Personen als teilgenommen erfasst.",
+            count,
         )
-        for item in items
-    ]
-    return render(
-        request,
-        "network/meetings/action_item_list.html",
+        % {"count": count},
+    )
+    return redirect(_attendance_url(meeting))
+
+
+@network_view
+@require_POST
+def guest_add(request, access, pk):
+    """A guest without an account written down on the attendance page."""
+    meeting = _meeting(access, pk)
+    access.require(access.can_manage_network())
+    form = GuestForm(request.POST)
+    if form.is_valid():
+        guest = services.guest_add(meeting=meeting, **form.cleaned_data)
+        messages.success(request, _("%(name)s wurde als Gast eingetragen.") % {"name": guest})
+    else:
+        _error_messages(request, form)
+    return redirect(_attendance_url(meeting) + "#guests-heading")
+
+
+def _error_messages(request, form):
+    """A small form posted from a page that is not its own (answer, guest at the door):
+    its errors go back as messages, each with its field's label."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        messages.error(request, f"{label}: {errors[0]}" if label else errors[0])
+
+
+def _attendance_url(meeting):
+    return reverse("network:attendance_record", args=[meeting.network.slug, meeting.pk])
+
+
+@network_view
+def attendance_signatures(request, access, pk):
+    """The signature list to print (PDF): names by member, guests, an empty column to sign."""
+    meeting = _meeting(access, pk, Meeting.objects.select_related("network"))
+    access.require(access.can_manage_network())
+    pdf = signature_list_pdf(meeting)
+    day = timezone.localtime(meeting.starts_at).date()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="Unterschriftenliste-{meeting.network.slug}-{day:%Y-%m-%d}.pdf"'
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def signature_list_pdf(meeting) -> bytes:
+    """The PDF of the signature list (WeasyPrint, the reports' safe fetcher, tagged)."""
+    attendances = list(
+        meeting.attendances.select_related("user", "membership__municipality").order_by(
+            "membership__municipality__name", "user__last_name", "user__email"
+        )
+    )
+    members = services.meeting_members(meeting)
+    by_member = {m.pk: [] for m in members}
+    staff = []  # moderation and experts: no member
+    for attendance in attendances:
+        if attendance.status == Attendance.Status.EXCUSED and not attendance.substitute:
+            continue
+        by_member.setdefault(attendance.membership_id, []).append(attendance)
+    staff = by_member.pop(None, [])
+    sections = [(m.municipality.name, by_member.get(m.pk, [])) for m in members]
+    html = render_to_string(
+        "network/meetings/signature_list_pdf.html",
         {
-            "access": access,
-            "network": access.network,
-            "rows": rows,
-            "status": status,
-            "statuses": [*ActionItem.Status.choices, ("all", _("alle"))],
-            "overdue_count": sum(1 for _item, overdue, _may_edit in rows if overdue),
+            "meeting": meeting,
+            "network": meeting.network,
+            "sections": sections,
+            "staff": staff,
+            "guests": list(meeting.guests.all()),
         },
     )
-
-
-@network_view
-def action_item_edit(request, access, item_pk):
-    """Moderators and experts edit the whole item; its owner gets a form with the status
-    alone (access.can_set_action_item_status)."""
-    item = access.get(_action_items(access.network), pk=item_pk)
-    access.require(access.can_set_action_item_status(item))
-    status_only = not access.can_edit_meeting_content()
-    if status_only:
-        form = ActionItemStatusForm(posted(request), instance=item)
-    else:
-        form = ActionItemForm(posted(request), instance=item, network=access.network)
-    meeting = item.decision.meeting if item.decision else None
-    return form_page(
-        request,
-        access,
-        form,
-        save=lambda form: services.action_item_save(form=form, actor=request.user),
-        template="network/meetings/action_item_form.html",
-        title=_("Status der Aufgabe ändern") if status_only else _("Aufgabe bearbeiten"),
-        breadcrumbs=_crumbs(access, meeting),
-        back_url=reverse("network:action_item_list", args=[access.network.slug]),
-        submit_label=_("Aufgabe speichern"),
-        success_url=reverse("network:action_item_list", args=[access.network.slug]),
-        message=_("Die Aufgabe wurde gespeichert."),
-        item=item,
-        status_only=status_only,
-        decision=item.decision,
-        meeting=meeting,
-    )
-
-
-@network_view
-def action_item_history(request, access, item_pk):
-    item = access.get(_action_items(access.network), pk=item_pk)
-    return render_history(
-        request,
-        access,
-        item,
-        back_url=reverse("network:action_item_list", args=[access.network.slug]),
-    )
+    return html_to_pdf(html)
 
 
 # --- iCalendar ----------------------------------------------------------------------------
@@ -589,7 +708,9 @@ def calendar_feed(request, network_slug, token):
     network = role.network
     meetings = (
         Meeting.objects.filter(network=network)
-        .prefetch_related("agenda_items")
+        .prefetch_related(
+            Prefetch("agenda_items", queryset=AgendaItem.objects.select_related("speaker"))
+        )
         .order_by("starts_at")
     )
     body = build_calendar(

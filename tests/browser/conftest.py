@@ -84,6 +84,25 @@ def assert_accessible(page):
     )
 
 
+def assert_page_fits(page):
+    """The three checks every new page gets, on the page as it is: axe-core, then reflow at
+    320 CSS px and the contrast of the controls (tests/browser/test_reflow.py and
+    test_contrast.py say what they measure); the page is loaded again at its old size."""
+    from tests.browser.test_contrast import CONTRAST_JS, MINIMUM
+    from tests.browser.test_reflow import OVERFLOW_JS
+
+    assert_accessible(page)
+    url, size = page.url, page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(url)
+    result = page.evaluate(OVERFLOW_JS)
+    assert result["scroll"] <= result["inner"] + 1, (url, result)
+    for control in page.evaluate(CONTRAST_JS):
+        assert control["ratio"] >= MINIMUM, (url, control)
+    page.set_viewport_size(size)
+    page.goto(url)
+
+
 def log_in(page, email, password, *, succeeds=True):
     page.goto("/konto/anmelden/")
     page.get_by_label("E-Mail-Adresse").fill(email)

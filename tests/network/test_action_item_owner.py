@@ -44,7 +44,7 @@ def everything(actors, item, **changes):
     """A POST with every field of the full form, as a hand-made request would send it."""
     return {
         "title": "Umgeschrieben",
-        "owner": actors.staff.pk,
+        "owner": actors.other.pk,  # Herten's coordinator for a task of Herten
         "membership": actors.herten.pk,
         "due_on": "2031-01-31",
         "status": "done",
@@ -107,7 +107,7 @@ class TestWhoEditsEverything:
             after["membership"],
             after["due_on"],
             after["status"],
-        ) == ("Umgeschrieben", actors.staff.pk, actors.herten.pk, date(2031, 1, 31), "done")
+        ) == ("Umgeschrieben", actors.other.pk, actors.herten.pk, date(2031, 1, 31), "done")
 
 
 class TestRefused:

@@ -210,16 +210,24 @@ def test_the_range_ends_are_inside():
 
 def portal_form_classes():
     import building.forms
+    import building.weighting_forms
     import network.documents
+    import network.exchange.forms
     import network.forms.accounts
+    import network.forms.agenda_lines
     import network.forms.meetings
+    import network.forms.minutes
     import network.forms.people
     import network.forms.reports
     import procurement.forms
 
     modules = [
         network.forms.accounts,
+        network.forms.agenda_lines,
         network.forms.meetings,
+        network.forms.minutes,
+        network.exchange.forms,
+        building.weighting_forms,
         network.forms.people,
         network.forms.reports,
         network.documents,

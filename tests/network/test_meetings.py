@@ -165,7 +165,7 @@ class TestMeetingDetail:
                 membership=actors.luenen,
             )
         client = actors.client(actors.moderator)
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):  # 15: the meeting's guests (prep)
             response = client.get(url("meeting_detail", meeting.pk))
         assert response.content.decode().count("Beschluss Nummer") == size
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from network import demo, plugins, timeseries
+from network.exchange import demo as exchange_demo
 from network.models import Network
 
 
@@ -52,6 +53,8 @@ class Command(BaseCommand):
             # Topic apps add their own demo data through `demo_seeders` (network.plugins).
             for seed in plugins.objects("demo_seeders"):
                 seed(seeded)
+            # The cases of the collegial consultation link to the topic apps' demo data.
+            exchange_demo.seed(seeded)
             if not without_series:
                 # The demo's years as trend charts: every ended quarter, from the history.
                 for network in Network.objects.filter(slug__in=demo.DEMO_NETWORK_SLUGS):
