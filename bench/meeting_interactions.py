@@ -130,7 +130,8 @@ def others_accept_and_the_day_comes(meeting_id):
     return [a.pk for a in invited]
 
 
-def prepare_before(me):
+def create_meeting(me) -> int:
+    """The meeting form, the same in both flows; returns the new meeting's id."""
     me.phase = "vorbereiten"
     me.open("/n/knn/termine/")
     me.click(me.page.get_by_role("link", name="Termin anlegen"))
@@ -140,7 +141,11 @@ def prepare_before(me):
     me.type(me.page.get_by_label("Ende"), when(14, 13))
     me.type(me.page.get_by_label("Ort"), "Rathaus Herten, Ratssaal")
     me.click(me.page.get_by_role("button", name="Termin speichern"))
-    meeting_id = int(me.page.url.rstrip("/").split("/")[-1])
+    return int(me.page.url.rstrip("/").split("/")[-1])
+
+
+def prepare_before(me):
+    meeting_id = create_meeting(me)
     me.click(me.page.get_by_role("link", name="Tagesordnungspunkt hinzufügen"))
     for number, (title, minutes) in enumerate(AGENDA):
         me.type(me.page.get_by_label("Tagesordnungspunkt"), title)
@@ -189,16 +194,7 @@ def owner_label(page, name):
 
 
 def prepare_now(me):
-    me.phase = "vorbereiten"
-    me.open("/n/knn/termine/")
-    me.click(me.page.get_by_role("link", name="Termin anlegen"))
-    me.choose(me.page.get_by_label("Art"), value="network_meeting")
-    me.type(me.page.get_by_label("Thema"), "Netzwerktreffen: Wirtschaftlichkeit")
-    me.type(me.page.get_by_label("Beginn"), when(14, 10))
-    me.type(me.page.get_by_label("Ende"), when(14, 13))
-    me.type(me.page.get_by_label("Ort"), "Rathaus Herten, Ratssaal")
-    me.click(me.page.get_by_role("button", name="Termin speichern"))
-    meeting_id = int(me.page.url.rstrip("/").split("/")[-1])
+    meeting_id = create_meeting(me)
     # The agenda from the invitation letter, pasted at once (the field is open while the
     # agenda is empty); the speaker's name links the person.
     lines = "\n".join(f"{title}; {minutes}; Miriam Albers" for title, minutes in AGENDA)

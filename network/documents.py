@@ -14,9 +14,10 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.functional import lazy
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -223,6 +224,18 @@ def file_response(file, *, filename: str, content_type: str) -> FileResponse:
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type=content_type
     )
+    return _private_download(response)
+
+
+def bytes_response(content: bytes, *, filename: str, content_type: str) -> HttpResponse:
+    """A file made for this request (the minutes as PDF, a signature list) as a download,
+    with the same headers as a stored file."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return _private_download(response)
+
+
+def _private_download(response):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

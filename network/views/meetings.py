@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from network.calendar import agenda_times, build_calendar
-from network.documents import DocumentForm
+from network.documents import DocumentForm, bytes_response
 from network.forms.agenda_lines import AgendaLinesForm
 from network.forms.meetings import (
     AgendaItemForm,
@@ -622,14 +622,12 @@ def attendance_signatures(request, access, pk):
     """The signature list to print (PDF): names by member, guests, an empty column to sign."""
     meeting = _meeting(access, pk, Meeting.objects.select_related("network"))
     access.require(access.can_manage_network())
-    pdf = signature_list_pdf(meeting)
     day = timezone.localtime(meeting.starts_at).date()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="Unterschriftenliste-{meeting.network.slug}-{day:%Y-%m-%d}.pdf"'
+    return bytes_response(
+        signature_list_pdf(meeting),
+        filename=f"Unterschriftenliste-{meeting.network.slug}-{day:%Y-%m-%d}.pdf",
+        content_type="application/pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 def signature_list_pdf(meeting) -> bytes:
@@ -641,12 +639,11 @@ def signature_list_pdf(meeting) -> bytes:
     )
     members = services.meeting_members(meeting)
     by_member = {m.pk: [] for m in members}
-    staff = []  # moderation and experts: no member
     for attendance in attendances:
         if attendance.status == Attendance.Status.EXCUSED and not attendance.substitute:
             continue
         by_member.setdefault(attendance.membership_id, []).append(attendance)
-    staff = by_member.pop(None, [])
+    staff = by_member.pop(None, [])  # moderation and experts: no member
     sections = [(m.municipality.name, by_member.get(m.pk, [])) for m in members]
     html = render_to_string(
         "network/meetings/signature_list_pdf.html",

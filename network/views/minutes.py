@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from network.documents import bytes_response
 from network.forms.minutes import (
     ActionItemForm,
     ActionItemStatusForm,
@@ -199,9 +199,11 @@ def render_minutes_pdf(meeting) -> bytes:
 def minutes_pdf(request, access, pk):
     meeting = meeting_views._meeting(access, pk, Meeting.objects.select_related("network"))
     access.require(meeting.minutes_readable_by(access))
-    response = HttpResponse(render_minutes_pdf(meeting), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{minutes_pdf_filename(meeting)}"'
-    return response
+    return bytes_response(
+        render_minutes_pdf(meeting),
+        filename=minutes_pdf_filename(meeting),
+        content_type="application/pdf",
+    )
 
 
 # --- decisions ----------------------------------------------------------------------------
